@@ -1,0 +1,99 @@
+/** `aws-oidc auth <provider>`: credential_process output on stdout. */
+import { type Command, Option } from "commander";
+import { FIELDS, type ProviderKey } from "../config/fields.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import { configPath, loadConfigFile } from "../config/load.ts";
+import { resolveProvider } from "../config/resolve.ts";
+import { getCredentials } from "../credentials.ts";
+import { loginWithBrowser } from "../oidc/login.ts";
+import { currentPlatform, openBrowser } from "../oidc/browser.ts";
+import { credentialProcessJson } from "../output/process.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+const EXAMPLES = `
+Examples:
+  In ~/.aws/config:
+    [profile default]
+    credential_process = aws-oidc auth google
+
+    [profile engineer]
+    credential_process = aws-oidc auth onelogin --role_arn=arn:aws:iam::123456789012:role/engineer --duration 7200
+
+  By hand:
+    aws-oidc auth google | jq .Expiration
+    aws-oidc auth google --region eu-west-1 --agent "firefox -P work {}"
+
+Settings come from the command line, then AWS_OIDC_<KEY> variables (e.g.
+AWS_OIDC_ROLE_ARN), then the provider's [[AuthProvider]] table, then the top
+level of ~/.aws-oidc/config (AWS_OIDC_CONFIG or --config to move it).`;
+
+/** Adds the provider-setting flags (both spellings) to a command. */
+export function addProviderFlags(command: Command): Command {
+  for (const field of FIELDS) {
+    if (!field.flags) continue;
+    const [documented, ...aliases] = field.flags;
+    const repeatable = field.type === "string[]" && field.key === "scopes";
+    const option = new Option(`--${documented} <${field.arg}>`, field.help);
+    command.addOption(repeatable ? option.argParser(collect) : option);
+    for (const alias of aliases) {
+      const hidden = new Option(`--${alias} <${field.arg}>`).hideHelp();
+      command.addOption(repeatable ? hidden.argParser(collect) : hidden);
+    }
+  }
+  return command;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * Reads the provider flags back from commander's option values, accepting
+ * either spelling (`--role_arn` or `--role-arn`); the last one given wins.
+ */
+export function providerFlagValues(options: Record<string, unknown>): FlagValues {
+  const values: FlagValues = {};
+  for (const field of FIELDS) {
+    for (const flag of field.flags ?? []) {
+      const value = options[camelCase(flag)];
+      if (value !== undefined) values[field.key as ProviderKey] = value as string | string[];
+    }
+  }
+  return values;
+}
+
+function camelCase(flag: string): string {
+  return flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/** Registers the command. */
+export function registerAuth(program: Command, context: CliContext): void {
+  const command = program
+    .command("auth")
+    .description("Log in with an OpenID Connect provider and print AWS credentials for credential_process")
+    .argument("<provider>", "name of an [[AuthProvider]] in the config file");
+  addProviderFlags(command).addHelpText("after", EXAMPLES);
+  command.action(async (name: string, _options: unknown, self: Command) => {
+    const options = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
+    await auth({ name, flags: providerFlagValues(options), globals: options }, context);
+  });
+}
+
+/** The work of `auth`, callable without the CLI. */
+export async function auth(
+  input: { name: string; flags: FlagValues; globals: GlobalOptions },
+  context: CliContext,
+): Promise<void> {
+  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const config = await loadConfigFile(configPath(input.globals.config, context.env));
+  for (const warning of config.warnings) log.warn(warning);
+  const provider = resolveProvider({ config, name: input.name, flags: input.flags, env: context.env });
+  log.secret(provider.clientSecret);
+  const platform = currentPlatform();
+  const credentials = await getCredentials(provider, {
+    log,
+    env: context.env,
+    login: (p) => loginWithBrowser(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
+  });
+  context.stdout(credentialProcessJson(credentials) + "\n");
+}

@@ -1,0 +1,18 @@
+/** What every command gets from the entry point: the outside world, injectable for tests. */
+import type { Log } from "../log.ts";
+
+/** The process's environment and streams. */
+export interface CliContext {
+  env: (name: string) => string | undefined;
+  /** Machine output; the only writer to stdout. */
+  stdout: (text: string) => void;
+  /** Builds the log once global flags are known. */
+  makeLog: (options: { debug: boolean; quiet: boolean }) => Log;
+}
+
+/** Global options every command understands. */
+export interface GlobalOptions {
+  config?: string;
+  debug?: boolean;
+  quiet?: boolean;
+}

@@ -1,0 +1,74 @@
+/**
+ * The full command line: commander, loaded only when the fast path in
+ * `main.ts` cannot answer. Returns an exit code; never exits by itself.
+ */
+import { Command, CommanderError } from "commander";
+import denoJson from "../../deno.json" with { type: "json" };
+import { createLog } from "../log.ts";
+import { exitCodeOf, renderError } from "../errors.ts";
+import { registerAuth } from "./auth.ts";
+import type { CliContext } from "./context.ts";
+
+/** The version from deno.json. */
+export const VERSION: string = denoJson.version;
+
+/** Builds the program with every command. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command("aws-oidc")
+    .description("Temporary AWS credentials from an OpenID Connect login in your browser")
+    .option("--config <path>", "config file (default ~/.aws-oidc/config, or AWS_OIDC_CONFIG)")
+    .option("--debug", "explain each step on stderr (secrets are never printed)")
+    .option("-q, --quiet", "only errors and prompts on stderr")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.stdout(text),
+      writeErr: (text) => context.makeLog({ debug: false, quiet: false }).info(text.trimEnd()),
+    })
+    .addHelpText(
+      "after",
+      `
+Examples:
+  aws-oidc auth google                       print credentials (use as credential_process)
+  aws-oidc auth okta --role-arn arn:aws:iam::123456789012:role/dev --duration 7200
+  aws-oidc version
+
+Run "aws-oidc <command> --help" for a command's options.`,
+    );
+  registerAuth(program, context);
+  program
+    .command("version")
+    .description("Print the version and build target")
+    .action(() => context.stdout(`aws-oidc ${VERSION} (${Deno.build.target})\n`));
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(args: string[], context: CliContext = processContext()): Promise<number> {
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync(args, { from: "user" });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const debug = args.includes("--debug");
+    context.makeLog({ debug, quiet: false }).info(renderError(error, debug));
+    return exitCodeOf(error);
+  }
+}
+
+/** The real process: environment, stdout and the stderr/terminal log. */
+export function processContext(): CliContext {
+  const encoder = new TextEncoder();
+  return {
+    env: (name) => Deno.env.get(name),
+    stdout: (text) => {
+      const bytes = encoder.encode(text);
+      let offset = 0;
+      while (offset < bytes.length) offset += Deno.stdout.writeSync(bytes.subarray(offset));
+    },
+    makeLog: (options) => createLog(options),
+  };
+}

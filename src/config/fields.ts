@@ -1,0 +1,165 @@
+/**
+ * Every setting a provider can have, in one table: its TOML key, its type, its
+ * command-line flags (both spellings users already have) and its environment
+ * variable. Loading, validation, flag parsing and help all read this table.
+ */
+
+/** The value types a setting can have in TOML. */
+export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table";
+
+/** One provider setting. */
+export interface FieldSpec {
+  key: ProviderKey;
+  type: FieldType;
+  /** Long flags, first is the documented one. Absent: file only. */
+  flags?: string[];
+  /** Value name in help. */
+  arg?: string;
+  help: string;
+}
+
+/** The keys of an `[[AuthProvider]]` table. */
+export type ProviderKey =
+  | "name"
+  | "role_arn"
+  | "duration"
+  | "provider_url"
+  | "client_id"
+  | "client_secret"
+  | "agent"
+  | "scopes"
+  | "redirect_uri"
+  | "region"
+  | "sts_endpoint"
+  | "session_name_claim"
+  | "disable_pkce"
+  | "disable_nonce"
+  | "timeout"
+  | "auth_params";
+
+/** The table, in the order help lists it. */
+export const FIELDS: readonly FieldSpec[] = [
+  { key: "name", type: "string", help: "Provider name used on the command line" },
+  {
+    key: "role_arn",
+    type: "string",
+    flags: ["role-arn", "role_arn"],
+    arg: "arn",
+    help: "IAM role to assume",
+  },
+  {
+    key: "duration",
+    type: "integer",
+    flags: ["duration"],
+    arg: "seconds",
+    help: "Session length, 900-43200 (default 3600)",
+  },
+  {
+    key: "provider_url",
+    type: "string",
+    flags: ["provider-url", "provider_url"],
+    arg: "url",
+    help: "OIDC issuer URL (https, or http on 127.0.0.1/localhost)",
+  },
+  {
+    key: "client_id",
+    type: "string",
+    flags: ["client-id", "client_id"],
+    arg: "id",
+    help: "OAuth client id registered at the IdP",
+  },
+  {
+    key: "client_secret",
+    type: "string",
+    flags: ["client-secret", "client_secret"],
+    arg: "secret",
+    help: "Client secret, only if the IdP requires one with PKCE",
+  },
+  {
+    key: "agent",
+    type: "string[]",
+    flags: ["agent"],
+    arg: "command",
+    help: 'Browser command, "{}" is the URL (e.g. "firefox -P work {}")',
+  },
+  {
+    key: "scopes",
+    type: "string[]",
+    flags: ["scope"],
+    arg: "scopes",
+    help: 'Scopes to request (default "openid email profile")',
+  },
+  {
+    key: "redirect_uri",
+    type: "string",
+    flags: ["redirect-uri", "redirect_uri"],
+    arg: "uri",
+    help: "Loopback redirect URI, {port} is the listener's port",
+  },
+  {
+    key: "region",
+    type: "string",
+    flags: ["region"],
+    arg: "region",
+    help: "AWS region for STS",
+  },
+  {
+    key: "sts_endpoint",
+    type: "string",
+    flags: ["sts-endpoint", "sts_endpoint"],
+    arg: "url",
+    help: "STS endpoint URL (default: the regional endpoint)",
+  },
+  {
+    key: "session_name_claim",
+    type: "string",
+    flags: ["session-name-claim", "session_name_claim"],
+    arg: "claim",
+    help: "ID token claim used as RoleSessionName",
+  },
+  { key: "disable_pkce", type: "boolean", help: "Do not send PKCE (only for IdPs that break on it)" },
+  { key: "disable_nonce", type: "boolean", help: "Do not send a nonce (only for IdPs that break on it)" },
+  {
+    key: "timeout",
+    type: "integer",
+    flags: ["timeout"],
+    arg: "seconds",
+    help: "How long to wait for the browser login (default 300)",
+  },
+  { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
+];
+
+/** Looks a field up by key. */
+export function fieldSpec(key: string): FieldSpec | undefined {
+  return FIELDS.find((field) => field.key === key);
+}
+
+/** The environment variable that sets a field, e.g. `AWS_OIDC_ROLE_ARN`. */
+export function envName(key: ProviderKey): string {
+  return `AWS_OIDC_${key.toUpperCase()}`;
+}
+
+/** The nearest known key to a mistyped one, if it is close enough to be a typo. */
+export function nearestKey(key: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const wanted = key.toLowerCase().replaceAll("-", "_");
+  for (const candidate of known) {
+    const distance = editDistance(wanted, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return bestDistance <= Math.max(2, Math.floor(wanted.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

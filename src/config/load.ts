@@ -1,0 +1,106 @@
+/**
+ * Reads `~/.aws-oidc/config` (TOML): a top-level `region` (and defaults for any
+ * provider key) plus `[[AuthProvider]]` tables. Syntax errors carry line and
+ * column; unknown keys are warned about with the nearest known key.
+ */
+import { parse, TomlError } from "smol-toml";
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { FIELDS, nearestKey } from "./fields.ts";
+
+/** A TOML table as parsed, before validation. */
+export type RawTable = Record<string, unknown>;
+
+/** The config file, parsed but not yet validated. */
+export interface ConfigFile {
+  path: string;
+  /** False when the file does not exist (flags and environment may still suffice). */
+  exists: boolean;
+  /** Top-level keys other than `AuthProvider`. */
+  defaults: RawTable;
+  providers: RawTable[];
+  warnings: string[];
+}
+
+const PROVIDER_KEYS = new Set(FIELDS.map((field) => field.key));
+const TOP_LEVEL_KEYS = new Set([...PROVIDER_KEYS].filter((key) => key !== "name"));
+
+/** Where the config lives: `--config`, then `AWS_OIDC_CONFIG`, then `~/.aws-oidc/config`. */
+export function configPath(flag: string | undefined, env: (name: string) => string | undefined): string {
+  if (flag) return flag;
+  const fromEnv = env("AWS_OIDC_CONFIG");
+  if (fromEnv) return fromEnv;
+  const home = env("HOME") ?? env("USERPROFILE");
+  if (!home) {
+    throw new ConfigError("Cannot find the home directory to locate the config", {
+      hint: "set HOME, or pass --config / AWS_OIDC_CONFIG",
+    });
+  }
+  return join(home, ".aws-oidc", "config");
+}
+
+/** Reads and parses the config file; a missing file yields an empty config. */
+export async function loadConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      return { path, exists: false, defaults: {}, providers: [], warnings: [] };
+    }
+    throw new ConfigError(`Cannot read config file "${path}": ${(error as Error).message}`, {
+      hint: "check the file's permissions",
+      cause: error,
+    });
+  }
+  return { ...parseConfig(text, path), path, exists: true };
+}
+
+/** Parses config text; exported for tests and fuzzing. */
+export function parseConfig(text: string, path = "config"): Omit<ConfigFile, "path" | "exists"> {
+  let document: RawTable;
+  try {
+    document = parse(text) as RawTable;
+  } catch (error) {
+    if (error instanceof TomlError) {
+      const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+      throw new ConfigError(
+        `Invalid TOML in "${path}" at line ${error.line}, column ${error.column}: ${reason}`,
+        { hint: "fix the syntax there; strings need double quotes, e.g. region = \"us-east-1\"" },
+      );
+    }
+    throw error;
+  }
+  const warnings: string[] = [];
+  const { AuthProvider: providerList, ...defaults } = document;
+  warnUnknown(defaults, TOP_LEVEL_KEYS, "top level", warnings);
+  const providers = providerTables(providerList, path);
+  for (const [index, table] of providers.entries()) {
+    const where = typeof table.name === "string"
+      ? `[[AuthProvider]] "${table.name}"`
+      : `[[AuthProvider]] #${index + 1}`;
+    warnUnknown(table, PROVIDER_KEYS, where, warnings);
+  }
+  return { defaults, providers, warnings };
+}
+
+function providerTables(value: unknown, path: string): RawTable[] {
+  if (value === undefined) return [];
+  const isTable = (item: unknown) => typeof item === "object" && item !== null && !Array.isArray(item);
+  if (!Array.isArray(value) || !value.every(isTable)) {
+    throw new ConfigError(`"AuthProvider" in "${path}" must be an array of tables`, {
+      hint: "write each provider as a [[AuthProvider]] section",
+    });
+  }
+  return value as RawTable[];
+}
+
+function warnUnknown(table: RawTable, known: Set<string>, where: string, warnings: string[]): void {
+  for (const key of Object.keys(table)) {
+    if (known.has(key)) continue;
+    const nearest = nearestKey(key, known);
+    warnings.push(
+      `Unknown key "${key}" in ${where} is ignored` + (nearest ? `; did you mean "${nearest}"?` : ""),
+    );
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * Turns the config file, the command line and the environment into one
+ * validated {@link Provider}. Precedence lives here and only here:
+ * flag > environment (`AWS_OIDC_<KEY>`) > `[[AuthProvider]]` table > top level > default.
+ * Region is the exception the AWS tools taught people: after the config come
+ * `AWS_REGION`, `AWS_DEFAULT_REGION`, then `us-east-1`.
+ */
+import { ConfigError } from "../errors.ts";
+import type { ConfigFile, RawTable } from "./load.ts";
+import { envName, FIELDS, type FieldSpec, type ProviderKey } from "./fields.ts";
+import { parseRoleArn } from "../aws/arn.ts";
+
+/** Everything the login and STS steps need, validated. */
+export interface Provider {
+  name: string;
+  roleArn: string;
+  duration: number;
+  /** The issuer as configured; discovery must report the same issuer. */
+  providerUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Browser command with `{}` for the URL; absent: the OS default browser. */
+  agent?: string[];
+  scopes: string[];
+  /** Loopback redirect URI template; `{port}` is replaced by the listener's port. */
+  redirectUri: string;
+  region: string;
+  stsEndpoint?: string;
+  sessionNameClaim?: string;
+  disablePkce: boolean;
+  disableNonce: boolean;
+  /** Seconds to wait for the browser login. */
+  timeout: number;
+  authParams: Record<string, string>;
+}
+
+/** Values given on the command line, as strings (repeatable flags as arrays). */
+export type FlagValues = Partial<Record<ProviderKey, string | string[]>>;
+
+/** Inputs of {@link resolveProvider}. */
+export interface ResolveInput {
+  config: ConfigFile;
+  name: string;
+  flags?: FlagValues;
+  env: (name: string) => string | undefined;
+}
+
+export const DEFAULT_DURATION = 3600;
+export const DEFAULT_TIMEOUT = 300;
+export const DEFAULT_SCOPES = ["openid", "email", "profile"];
+export const DEFAULT_REDIRECT_URI = "http://127.0.0.1:{port}/auth/callback";
+export const MIN_DURATION = 900;
+export const MAX_DURATION = 43200;
+
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+interface Sourced {
+  value: unknown;
+  /** Where the value came from, for error messages. */
+  source: string;
+}
+
+/** Resolves and validates one provider. */
+export function resolveProvider(input: ResolveInput): Provider {
+  const table = findProvider(input.config, input.name);
+  const pick = (key: ProviderKey): Sourced | undefined => pickValue(key, table, input);
+  const get = <T>(key: ProviderKey, check: (s: Sourced) => T): T | undefined => {
+    const found = pick(key);
+    return found === undefined ? undefined : check(found);
+  };
+  const required = <T>(key: ProviderKey, check: (s: Sourced) => T): T => {
+    const value = get(key, check);
+    if (value === undefined) {
+      const flag = FIELDS.find((field) => field.key === key)?.flags?.[0];
+      throw new ConfigError(`Provider "${input.name}" has no ${key}`, {
+        hint: `add ${key} = … to its [[AuthProvider]] table in "${input.config.path}"` +
+          (flag ? ` or pass --${flag}` : ""),
+      });
+    }
+    return value;
+  };
+
+  const providerUrl = required("provider_url", checkProviderUrl);
+  return {
+    name: input.name,
+    roleArn: required("role_arn", checkRoleArn),
+    duration: get("duration", checkDuration) ?? DEFAULT_DURATION,
+    providerUrl,
+    clientId: required("client_id", checkNonEmpty),
+    clientSecret: get("client_secret", checkNonEmpty),
+    agent: get("agent", checkAgent),
+    scopes: withOpenId(get("scopes", checkScopes) ?? DEFAULT_SCOPES),
+    redirectUri: get("redirect_uri", checkRedirectUri) ?? DEFAULT_REDIRECT_URI,
+    region: get("region", checkRegion) ?? fallbackRegion(input.env),
+    stsEndpoint: get("sts_endpoint", checkHttpUrl),
+    sessionNameClaim: get("session_name_claim", checkNonEmpty),
+    disablePkce: get("disable_pkce", checkBoolean) ?? false,
+    disableNonce: get("disable_nonce", checkBoolean) ?? false,
+    timeout: get("timeout", checkTimeout) ?? DEFAULT_TIMEOUT,
+    authParams: get("auth_params", checkStringTable) ?? {},
+  };
+}
+
+/** The names of the configured providers. */
+export function providerNames(config: ConfigFile): string[] {
+  return config.providers.map((table) => table.name).filter((name) => typeof name === "string");
+}
+
+function findProvider(config: ConfigFile, name: string): RawTable {
+  if (!config.exists) {
+    throw new ConfigError(`No config file at "${config.path}"`, {
+      hint: `create it with a [[AuthProvider]] table named "${name}" (see aws-oidc auth --help)`,
+    });
+  }
+  const matches = config.providers.filter((table) => table.name === name);
+  if (matches.length > 1) {
+    throw new ConfigError(`Provider "${name}" is defined ${matches.length} times in "${config.path}"`, {
+      hint: "give each [[AuthProvider]] a unique name",
+    });
+  }
+  if (matches.length === 0) {
+    const known = providerNames(config);
+    throw new ConfigError(
+      `Unknown provider "${name}": ` +
+        (known.length ? `"${config.path}" defines ${known.map((n) => `"${n}"`).join(", ")}` : `"${config.path}" defines no providers`),
+      { hint: `use one of those names, or add an [[AuthProvider]] table with name = "${name}"` },
+    );
+  }
+  return matches[0];
+}
+
+function pickValue(key: ProviderKey, table: RawTable, input: ResolveInput): Sourced | undefined {
+  const spec = FIELDS.find((field) => field.key === key) as FieldSpec;
+  const flag = input.flags?.[key];
+  if (flag !== undefined) return { value: fromText(spec, flag), source: `--${spec.flags?.[0]}` };
+  const env = input.env(envName(key));
+  if (env !== undefined && env !== "") return { value: fromText(spec, env), source: envName(key) };
+  if (table[key] !== undefined) return { value: table[key], source: `[[AuthProvider]] "${input.name}"` };
+  if (input.config.defaults[key] !== undefined) {
+    return { value: input.config.defaults[key], source: `the top level of "${input.config.path}"` };
+  }
+  return undefined;
+}
+
+/** Converts a flag or environment string to the field's type. */
+function fromText(spec: FieldSpec, text: string | string[]): unknown {
+  const values = Array.isArray(text) ? text : [text];
+  switch (spec.type) {
+    case "string[]":
+      return values.flatMap((value) => spec.key === "agent" ? splitCommand(value) : value.split(/[\s,]+/))
+        .filter((part) => part !== "");
+    case "integer":
+      return /^-?\d+$/.test(values.at(-1)!.trim()) ? Number(values.at(-1)!.trim()) : values.at(-1);
+    case "boolean":
+      return ({ "true": true, "1": true, "false": false, "0": false } as Record<string, boolean>)[
+        values.at(-1)!.toLowerCase()
+      ] ?? values.at(-1);
+    default:
+      return values.at(-1);
+  }
+}
+
+/**
+ * Splits a command line the way a POSIX shell would for plain words and
+ * quotes (no expansion). A JSON array is taken as is.
+ */
+export function splitCommand(text: string): string[] {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    try {
+      const parsed = JSON.parse(trimmed);
+      if (Array.isArray(parsed)) return parsed.map(String);
+    } catch { /* not JSON: split as words */ }
+  }
+  const words: string[] = [];
+  let current = "";
+  let quote: string | undefined;
+  let inWord = false;
+  for (const char of trimmed) {
+    if (quote) {
+      if (char === quote) quote = undefined;
+      else current += char;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      inWord = true;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(current);
+      current = "";
+      inWord = false;
+    } else {
+      current += char;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(current);
+  return words;
+}
+
+function fail(key: string, found: Sourced, problem: string, hint: string): never {
+  throw new ConfigError(`${key} ${JSON.stringify(found.value)} (from ${found.source}) ${problem}`, { hint });
+}
+
+function checkNonEmpty(found: Sourced, key = "value"): string {
+  if (typeof found.value !== "string" || found.value.trim() === "") {
+    fail(key, found, "must be a non-empty string", "put the value in double quotes");
+  }
+  return found.value;
+}
+
+function checkRoleArn(found: Sourced): string {
+  const value = checkNonEmpty(found, "role_arn");
+  if (!parseRoleArn(value)) {
+    fail(
+      "role_arn",
+      found,
+      "is not an IAM role ARN",
+      "it looks like arn:aws:iam::123456789012:role/name (copy it from the IAM console)",
+    );
+  }
+  return value;
+}
+
+function checkDuration(found: Sourced): number {
+  if (!Number.isInteger(found.value) || (found.value as number) < MIN_DURATION || (found.value as number) > MAX_DURATION) {
+    fail(
+      "duration",
+      found,
+      `is outside ${MIN_DURATION}-${MAX_DURATION} seconds`,
+      "pick a whole number of seconds in that range, no more than the role's maximum session duration",
+    );
+  }
+  return found.value as number;
+}
+
+function checkTimeout(found: Sourced): number {
+  if (!Number.isInteger(found.value) || (found.value as number) < 1 || (found.value as number) > 3600) {
+    fail("timeout", found, "is outside 1-3600 seconds", "give the login wait in whole seconds, e.g. 300");
+  }
+  return found.value as number;
+}
+
+function checkBoolean(found: Sourced): boolean {
+  if (typeof found.value !== "boolean") fail("value", found, "must be true or false", "write true or false");
+  return found.value;
+}
+
+/** https, or http on a loopback host (tests and the demo). */
+export function isAllowedIssuerUrl(url: URL): boolean {
+  return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname));
+}
+
+function checkProviderUrl(found: Sourced): string {
+  const value = checkNonEmpty(found, "provider_url");
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    fail("provider_url", found, "is not a URL", "use the issuer URL, e.g. https://accounts.google.com");
+  }
+  if (!isAllowedIssuerUrl(url)) {
+    fail("provider_url", found, "must use https", "only 127.0.0.1, ::1 and localhost may use plain http");
+  }
+  if (url.search || url.hash) {
+    fail("provider_url", found, "must not have a query or fragment", "use the bare issuer URL");
+  }
+  return value;
+}
+
+function checkHttpUrl(found: Sourced): string {
+  const value = checkNonEmpty(found, "sts_endpoint");
+  try {
+    const url = new URL(value);
+    if (url.protocol === "https:" || url.protocol === "http:") return value;
+  } catch { /* reported below */ }
+  fail("sts_endpoint", found, "is not an http(s) URL", "e.g. https://sts.eu-west-1.amazonaws.com");
+}
+
+function checkAgent(found: Sourced): string[] {
+  const value = found.value;
+  if (!Array.isArray(value) || value.length === 0 || !value.every((part) => typeof part === "string")) {
+    fail("agent", found, "must be a non-empty list of strings", 'e.g. agent = ["firefox", "-P", "work", "{}"]');
+  }
+  if (value[0].trim() === "") fail("agent", found, "has an empty command", "put the browser program first");
+  return value;
+}
+
+function checkScopes(found: Sourced): string[] {
+  const value = typeof found.value === "string" ? found.value.split(/\s+/).filter(Boolean) : found.value;
+  if (!Array.isArray(value) || !value.every((scope) => typeof scope === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+    fail("scopes", found, "must be a list of scope names", 'e.g. scopes = ["openid", "email"]');
+  }
+  return value;
+}
+
+function withOpenId(scopes: string[]): string[] {
+  return scopes.includes("openid") ? scopes : ["openid", ...scopes];
+}
+
+function checkRedirectUri(found: Sourced): string {
+  const value = checkNonEmpty(found, "redirect_uri");
+  let url: URL | undefined;
+  try {
+    url = new URL(value.replace("{port}", "1"));
+  } catch { /* reported below */ }
+  if (!url || url.protocol !== "http:" || !["127.0.0.1", "localhost"].includes(url.hostname)) {
+    fail(
+      "redirect_uri",
+      found,
+      "must be an http URL on 127.0.0.1 or localhost",
+      "e.g. http://127.0.0.1:{port}/auth/callback (RFC 8252 loopback redirect)",
+    );
+  }
+  if (!value.includes("{port}") && !/:\d+\//.test(value)) {
+    fail("redirect_uri", found, "has neither {port} nor a fixed port", "write http://127.0.0.1:{port}/auth/callback");
+  }
+  return value;
+}
+
+function checkRegion(found: Sourced): string {
+  const value = checkNonEmpty(found, "region");
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+    fail("region", found, "is not an AWS region name", "e.g. us-east-1 or eu-west-2");
+  }
+  return value;
+}
+
+function checkStringTable(found: Sourced): Record<string, string> {
+  const value = found.value;
+  if (
+    typeof value !== "object" || value === null || Array.isArray(value) ||
+    !Object.values(value).every((item) => typeof item === "string")
+  ) {
+    fail("auth_params", found, "must be a table of strings", 'e.g. auth_params = { access_type = "offline" }');
+  }
+  return value as Record<string, string>;
+}
+
+function fallbackRegion(env: (name: string) => string | undefined): string {
+  return env("AWS_REGION") || env("AWS_DEFAULT_REGION") || "us-east-1";
+}

@@ -1,0 +1,63 @@
+/**
+ * The few error classes aws-oidc raises, and the one place they are rendered.
+ *
+ * Every error carries a hint that says what to do next. Only `main.ts` turns an
+ * error into an exit code.
+ */
+
+/** A runtime failure: the login, the IdP, STS or a file went wrong. Exit code 1. */
+export class AwsOidcError extends Error {
+  /** What the person should do next. */
+  readonly hint?: string;
+  readonly exitCode: number = 1;
+
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "AwsOidcError";
+    this.hint = options.hint;
+  }
+}
+
+/** The command line or the configuration is wrong. Exit code 2. */
+export class UsageError extends AwsOidcError {
+  override readonly exitCode: number = 2;
+
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "UsageError";
+  }
+}
+
+/** The configuration file is wrong. Exit code 2, like any usage error. */
+export class ConfigError extends UsageError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "ConfigError";
+  }
+}
+
+/** The exit code for any thrown value. */
+export function exitCodeOf(error: unknown): number {
+  return error instanceof AwsOidcError ? error.exitCode : 1;
+}
+
+/**
+ * One line for the person: the message and, when known, the hint. With `debug`
+ * the chain of causes follows on further lines.
+ */
+export function renderError(error: unknown, debug = false): string {
+  const known = error instanceof AwsOidcError;
+  const message = error instanceof Error ? error.message : String(error);
+  let line = `error: ${known ? message : `Unexpected failure: ${message}`}`;
+  if (known && error.hint) line += ` (hint: ${error.hint})`;
+  if (!known && !debug) line += " (hint: run again with --debug and report it)";
+  if (!debug) return line;
+  const lines = [line];
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined) {
+    lines.push(`  caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  if (!known && error instanceof Error && error.stack) lines.push(error.stack);
+  return lines.join("\n");
+}

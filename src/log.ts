@@ -1,0 +1,95 @@
+/**
+ * Where human-readable text goes: stderr, and the controlling terminal when
+ * stderr is captured (the AWS CLI and SDKs capture a credential_process's
+ * stderr, so a person would otherwise never see a login URL). Never stdout.
+ *
+ * Everything written passes through {@link redact}: known secrets and anything
+ * shaped like a JWT are masked, even in debug output.
+ */
+
+const encoder = new TextEncoder();
+const JWT_SHAPE = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
+
+/** A writer for people. */
+export interface Log {
+  /** Progress worth showing on stderr. */
+  info(message: string): void;
+  /** Something the person must see even when stderr is captured: a URL to open, a wait. */
+  notice(message: string): void;
+  warn(message: string): void;
+  /** Only with --debug. */
+  debug(message: string): void;
+  /** Registers a value that must never be written out. */
+  secret(value: string | undefined): void;
+  readonly debugEnabled: boolean;
+}
+
+/** Masks registered secrets and JWT-shaped strings. */
+export function redact(text: string, secrets: Iterable<string> = []): string {
+  let out = text.replace(JWT_SHAPE, "[redacted token]");
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.replaceAll(secret, "[redacted]");
+  }
+  return out;
+}
+
+/** Options for {@link createLog}; the sinks are injectable for tests. */
+export interface LogOptions {
+  debug?: boolean;
+  quiet?: boolean;
+  stderr?: (text: string) => void;
+  /** Writes to the controlling terminal; undefined when there is none or stderr is one. */
+  terminal?: ((text: string) => void) | undefined;
+}
+
+/** A log writing to the process's stderr (and terminal, see module doc). */
+export function createLog(options: LogOptions = {}): Log {
+  const secrets = new Set<string>();
+  const stderr = options.stderr ?? ((text: string) => writeAll(Deno.stderr, text));
+  const terminal = "terminal" in options ? options.terminal : openTerminal();
+  const write = (text: string, toTerminal: boolean) => {
+    const line = redact(text, secrets) + "\n";
+    stderr(line);
+    if (toTerminal && terminal) terminal(line);
+  };
+  return {
+    debugEnabled: options.debug ?? false,
+    info: (message) => !options.quiet && write(message, false),
+    notice: (message) => write(message, true),
+    warn: (message) => write(`warning: ${message}`, false),
+    debug: (message) => options.debug && write(`debug: ${message}`, false),
+    secret: (value) => value && secrets.add(value),
+  };
+}
+
+function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
+}
+
+/**
+ * The controlling terminal, opened lazily, when stderr is not a terminal.
+ * `/dev/tty` on Unix, `CONOUT$` on Windows; absent (CI, daemons) is fine.
+ */
+function openTerminal(): ((text: string) => void) | undefined {
+  if (Deno.stderr.isTerminal()) return undefined;
+  let file: Deno.FsFile | null | undefined;
+  return (text) => {
+    if (file === undefined) {
+      try {
+        const path = Deno.build.os === "windows" ? "CONOUT$" : "/dev/tty";
+        file = Deno.openSync(path, { write: true });
+      } catch {
+        file = null;
+      }
+    }
+    if (file) {
+      try {
+        writeAll(file, text);
+      } catch {
+        file = null;
+      }
+    }
+  };
+}

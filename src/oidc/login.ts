@@ -1,0 +1,238 @@
+/**
+ * The browser login: authorization code flow with PKCE (S256), state and nonce
+ * on a loopback redirect, then the code redeemed and the ID token validated.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252 (OAuth for native apps)
+ * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE)
+ * @see https://www.rfc-editor.org/rfc/rfc9207 (authorization response iss)
+ */
+import * as oauth from "oauth4webapi";
+import { AwsOidcError, ConfigError } from "../errors.ts";
+import type { Log } from "../log.ts";
+import type { Provider } from "../config/resolve.ts";
+import { discover, httpOptions, unreachable } from "./discovery.ts";
+import { startLoopbackListener } from "./loopback.ts";
+import { verifyIdToken } from "./id_token.ts";
+import type { Tokens } from "./tokens.ts";
+
+/** The outside world the login touches. */
+export interface LoginDeps {
+  log: Log;
+  /** Opens the URL in a browser; throws when the browser cannot start. */
+  openBrowser: (url: string) => void;
+}
+
+/** Authorization request parameters aws-oidc sets itself; `auth_params` may not override them. */
+const RESERVED_PARAMS = new Set([
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method",
+]);
+
+/** Runs the whole browser login for a provider. */
+export async function loginWithBrowser(provider: Provider, deps: LoginDeps): Promise<Tokens> {
+  const http = httpOptions(provider.providerUrl);
+  const as = await discover(provider.providerUrl, http);
+  const client: oauth.Client = { client_id: provider.clientId };
+  const clientAuth = clientAuthentication(provider, as);
+
+  const verifier = provider.disablePkce ? undefined : oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const nonce = provider.disableNonce ? undefined : oauth.generateRandomNonce();
+
+  const listener = startLoopbackListener(provider.redirectUri);
+  let params: URLSearchParams;
+  try {
+    const authorizationUrl = await buildAuthorizationUrl(provider, as, {
+      redirectUri: listener.redirectUri,
+      state,
+      nonce,
+      verifier,
+    });
+    deps.log.debug(`authorization endpoint ${as.authorization_endpoint}, redirect ${listener.redirectUri}`);
+    const callback = listener.waitForCallback({
+      authorizationUrl,
+      state,
+      timeoutSeconds: provider.timeout,
+      validate: (received) => validateCallback(as, client, received, state),
+      onStray: (reason) => deps.log.warn(`Ignored ${reason} on the login listener`),
+    });
+    deps.log.notice(
+      `Log in to "${provider.name}" in your browser. If it does not open, visit: ${listener.startUrl}`,
+    );
+    try {
+      deps.openBrowser(listener.startUrl);
+    } catch (error) {
+      const hint = error instanceof AwsOidcError && error.hint ? ` (${error.hint})` : "";
+      deps.log.notice(`${(error as Error).message}${hint}; open the URL above by hand`);
+    }
+    params = await callback;
+  } finally {
+    await listener.close();
+  }
+  return await redeemCode(provider, as, client, clientAuth, {
+    params,
+    redirectUri: listener.redirectUri,
+    verifier,
+    nonce,
+    http,
+  });
+}
+
+/** Client authentication: none for public clients, else the method the IdP supports. */
+export function clientAuthentication(provider: Provider, as: oauth.AuthorizationServer): oauth.ClientAuth {
+  if (!provider.clientSecret) return oauth.None();
+  const methods = as.token_endpoint_auth_methods_supported ?? ["client_secret_basic"];
+  return methods.includes("client_secret_basic") || !methods.includes("client_secret_post")
+    ? oauth.ClientSecretBasic(provider.clientSecret)
+    : oauth.ClientSecretPost(provider.clientSecret);
+}
+
+async function buildAuthorizationUrl(
+  provider: Provider,
+  as: oauth.AuthorizationServer,
+  request: { redirectUri: string; state: string; nonce?: string; verifier?: string },
+): Promise<URL> {
+  const url = new URL(as.authorization_endpoint!);
+  for (const [key, value] of Object.entries(provider.authParams)) {
+    if (RESERVED_PARAMS.has(key)) {
+      throw new ConfigError(`auth_params may not set "${key}"`, { hint: "aws-oidc sets it itself; remove it" });
+    }
+    url.searchParams.set(key, value);
+  }
+  url.searchParams.set("response_type", "code");
+  url.searchParams.set("client_id", provider.clientId);
+  url.searchParams.set("redirect_uri", request.redirectUri);
+  url.searchParams.set("scope", provider.scopes.join(" "));
+  url.searchParams.set("state", request.state);
+  if (request.nonce) url.searchParams.set("nonce", request.nonce);
+  if (request.verifier) {
+    const methods = as.code_challenge_methods_supported;
+    if (methods && !methods.includes("S256")) {
+      throw new AwsOidcError(`The identity provider does not support PKCE with S256 (only ${methods.join(", ")})`, {
+        hint: "aws-oidc never falls back to plain; set disable_pkce = true only if you accept the risk",
+      });
+    }
+    url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(request.verifier));
+    url.searchParams.set("code_challenge_method", "S256");
+  }
+  return url;
+}
+
+/** Checks state (again) and, when advertised, the RFC 9207 `iss`; surfaces `error=` responses. */
+function validateCallback(
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  params: URLSearchParams,
+  state: string,
+): URLSearchParams {
+  try {
+    return oauth.validateAuthResponse(as, client, params, state);
+  } catch (error) {
+    if (error instanceof oauth.AuthorizationResponseError) {
+      const description = error.error_description ? `: ${printable(error.error_description)}` : "";
+      throw new AwsOidcError(`The identity provider refused the login (${printable(error.error)})${description}`, {
+        hint: error.error === "access_denied"
+          ? "the login was cancelled or your account may not use this client"
+          : "check client_id, redirect_uri and scopes at the IdP",
+        cause: error,
+      });
+    }
+    if (error instanceof oauth.OperationProcessingError && /"iss"/.test(error.message)) {
+      throw new AwsOidcError("The login response names a different issuer (RFC 9207 iss check failed)", {
+        hint: "another identity provider answered this login (mix-up attack?); nothing was sent to AWS",
+        cause: error,
+      });
+    }
+    throw new AwsOidcError(`The login response is invalid: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+async function redeemCode(
+  provider: Provider,
+  as: oauth.AuthorizationServer,
+  client: oauth.Client,
+  clientAuth: oauth.ClientAuth,
+  code: {
+    params: URLSearchParams;
+    redirectUri: string;
+    verifier?: string;
+    nonce?: string;
+    http: ReturnType<typeof httpOptions>;
+  },
+): Promise<Tokens> {
+  let result: oauth.TokenEndpointResponse;
+  try {
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      clientAuth,
+      code.params,
+      code.redirectUri,
+      code.verifier ?? oauth.nopkce,
+      code.http,
+    ).catch((error) => {
+      throw unreachable(provider.providerUrl, error);
+    });
+    result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: code.nonce ?? oauth.expectNoNonce,
+      requireIdToken: true,
+    });
+  } catch (error) {
+    throw tokenEndpointError(error);
+  }
+  const claims = await verifyIdToken(result.id_token!, {
+    issuer: as.issuer,
+    clientId: provider.clientId,
+    jwksUri: as.jwks_uri!,
+    nonce: code.nonce,
+    algorithms: as.id_token_signing_alg_values_supported,
+  });
+  return {
+    idToken: result.id_token!,
+    claims,
+    accessToken: result.access_token,
+    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    refreshToken: result.refresh_token,
+  };
+}
+
+/** Turns token endpoint failures into what to fix. */
+export function tokenEndpointError(error: unknown): AwsOidcError {
+  if (error instanceof AwsOidcError) return error;
+  if (error instanceof oauth.ResponseBodyError) {
+    const hints: Record<string, string> = {
+      invalid_client: "check client_id, and client_secret if the IdP requires one",
+      invalid_grant: "the code or token was refused; log in again",
+      unauthorized_client: "the IdP does not allow this grant for this client",
+    };
+    const description = error.error_description ? `: ${printable(error.error_description)}` : "";
+    return new AwsOidcError(`The identity provider's token endpoint refused: ${printable(error.error)}${description}`, {
+      hint: hints[error.error] ?? "check the client registration at the IdP",
+      cause: error,
+    });
+  }
+  if (error instanceof oauth.OperationProcessingError) {
+    if (error.code === oauth.RESPONSE_IS_NOT_JSON || error.code === oauth.PARSE_ERROR) {
+      return new AwsOidcError("The identity provider's token endpoint did not answer with JSON", {
+        hint: "check provider_url; a proxy or error page may be in the way",
+        cause: error,
+      });
+    }
+    return new AwsOidcError(`The identity provider's token response was refused: ${error.message}`, {
+      hint: "nothing was sent to AWS; check provider_url and client_id",
+      cause: error,
+    });
+  }
+  return new AwsOidcError(`Token request failed: ${(error as Error).message}`, { cause: error });
+}
+
+/** Strips control characters from IdP-supplied text before it reaches a terminal. */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, " ").slice(0, 300);
+}

@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "../../src/config/load.ts";
+import { type FlagValues, resolveProvider, splitCommand } from "../../src/config/resolve.ts";
+import { ConfigError } from "../../src/errors.ts";
+import type { ConfigFile } from "../../src/config/load.ts";
+
+/** The config from the original aws-oidc README, byte for byte. */
+export const SEED_CONFIG = `region = "us-east-1"
+
+[[AuthProvider]]
+name = "google"
+role_arn = "arn:aws:iam::0123456789012:role/your-role-name"
+duration = 900
+provider_url = "https://accounts.google.com"
+client_id = "YOUR_CLIENT_ID"
+client_secret = "YOUR_CLIENT_SECRET" # only if the provider requires it even with PKCE
+agent = ["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory=Profile 1", "{}"]
+`;
+
+function config(text: string): ConfigFile {
+  return { ...parseConfig(text, "/home/me/.aws-oidc/config"), path: "/home/me/.aws-oidc/config", exists: true };
+}
+
+function resolve(text: string, name = "google", flags: FlagValues = {}, env: Record<string, string> = {}) {
+  return resolveProvider({ config: config(text), name, flags, env: (key) => env[key] });
+}
+
+function configError(fn: () => unknown, pattern: RegExp): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    assert.match(error.message, pattern);
+    assert.ok(error.hint, "every config error carries a hint");
+    return error;
+  }
+  assert.fail(`expected a ConfigError matching ${pattern}`);
+}
+
+Deno.test("the seed config resolves exactly as written", () => {
+  const parsed = config(SEED_CONFIG);
+  assert.deepEqual(parsed.warnings, []);
+  const provider = resolve(SEED_CONFIG);
+  assert.equal(provider.roleArn, "arn:aws:iam::0123456789012:role/your-role-name");
+  assert.equal(provider.duration, 900);
+  assert.equal(provider.providerUrl, "https://accounts.google.com");
+  assert.equal(provider.clientId, "YOUR_CLIENT_ID");
+  assert.equal(provider.clientSecret, "YOUR_CLIENT_SECRET");
+  assert.deepEqual(provider.agent, [
+    "open",
+    "-b",
+    "com.google.chrome",
+    "-n",
+    "--args",
+    "--profile-directory=Profile 1",
+    "{}",
+  ]);
+  assert.equal(provider.region, "us-east-1");
+  assert.equal(provider.redirectUri, "http://127.0.0.1:{port}/auth/callback");
+  assert.deepEqual(provider.scopes, ["openid", "email", "profile"]);
+  assert.equal(provider.timeout, 300);
+});
+
+Deno.test("seed flags --role_arn=… --duration 7200 override the table", () => {
+  const provider = resolve(SEED_CONFIG, "google", {
+    role_arn: "arn:aws:iam::0123456789012:role/your-role-name",
+    duration: "7200",
+  });
+  assert.equal(provider.duration, 7200);
+});
+
+Deno.test("precedence: flag > environment > provider table > top level > default", () => {
+  const text = `region = "eu-west-1"\nduration = 1800\n${SEED_CONFIG.replace('region = "us-east-1"\n', "")}`;
+  assert.equal(resolve(text).region, "eu-west-1", "top level");
+  assert.equal(resolve(text).duration, 900, "provider table beats top level");
+  assert.equal(resolve(text, "google", {}, { AWS_OIDC_DURATION: "2000" }).duration, 2000, "env beats table");
+  assert.equal(
+    resolve(text, "google", { duration: "3000" }, { AWS_OIDC_DURATION: "2000" }).duration,
+    3000,
+    "flag beats env",
+  );
+  const noRegion = SEED_CONFIG.replace('region = "us-east-1"\n', "");
+  assert.equal(resolve(noRegion, "google", {}, { AWS_REGION: "ap-south-1" }).region, "ap-south-1");
+  assert.equal(resolve(noRegion).region, "us-east-1");
+  assert.equal(resolve(SEED_CONFIG, "google", {}, { AWS_REGION: "ap-south-1" }).region, "us-east-1");
+});
+
+Deno.test("TOML syntax errors give line and column", () => {
+  configError(() => config('region = "us-east-1"\n[[AuthProvider]]\nname = google\n'), /line 3, column \d+/);
+});
+
+Deno.test("unknown provider lists the configured ones", () => {
+  const twice = SEED_CONFIG + SEED_CONFIG.split("\n").slice(1).join("\n").replace('"google"', '"okta"');
+  configError(() => resolve(twice, "gogle"), /Unknown provider "gogle".*"google", "okta"/);
+});
+
+Deno.test("a missing config file says where it looked", () => {
+  configError(
+    () =>
+      resolveProvider({
+        config: { path: "/nope/config", exists: false, defaults: {}, providers: [], warnings: [] },
+        name: "google",
+        env: () => undefined,
+      }),
+    /No config file at "\/nope\/config"/,
+  );
+});
+
+Deno.test("each invalid field is refused with its source", () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ["role_arn", '""', /role_arn "" .*non-empty/],
+    ["role_arn", '"my-role"', /role_arn "my-role" .*not an IAM role ARN/],
+    ["role_arn", '"arn:aws:iam::123456789012:user/bob"', /not an IAM role ARN/],
+    ["duration", "60", /duration 60 .*outside 900-43200/],
+    ["duration", "50000", /duration 50000 .*outside 900-43200/],
+    ["duration", '"900"', /duration "900" .*outside/],
+    ["provider_url", '"accounts.google.com"', /provider_url .*not a URL/],
+    ["provider_url", '"http://accounts.google.com"', /provider_url .*must use https/],
+    ["agent", "[]", /agent \[\] .*non-empty list/],
+    ["agent", '"open"', /agent "open" .*non-empty list/],
+    ["region", '"mars-1"', /region "mars-1" .*not an AWS region/],
+    ["redirect_uri", '"http://example.com:{port}/cb"', /redirect_uri .*127\.0\.0\.1 or localhost/],
+    ["timeout", "0", /timeout 0 .*outside 1-3600/],
+    ["sts_endpoint", '"ftp://x"', /sts_endpoint .*not an http\(s\) URL/],
+  ];
+  for (const [key, value, pattern] of cases) {
+    const lines = SEED_CONFIG.split("\n").filter((line) => !line.startsWith(`${key} =`));
+    lines.splice(3, 0, `${key} = ${value}`);
+    const error = configError(() => resolve(lines.join("\n")), pattern);
+    assert.match(error.message, /\[\[AuthProvider\]\] "google"/, `${key}: names the source`);
+  }
+});
+
+Deno.test("a missing required key names the flag that can supply it", () => {
+  const text = SEED_CONFIG.replace(/^client_id.*\n/m, "");
+  configError(() => resolve(text), /has no client_id/);
+  assert.equal(resolve(text, "google", { client_id: "from-flag" }).clientId, "from-flag");
+});
+
+Deno.test("http is allowed for loopback issuers only", () => {
+  for (const host of ["127.0.0.1:8080", "localhost:1", "[::1]:9"]) {
+    const text = SEED_CONFIG.replace("https://accounts.google.com", `http://${host}`);
+    assert.equal(resolve(text).providerUrl, `http://${host}`);
+  }
+});
+
+Deno.test("unknown keys warn with the nearest known key", () => {
+  const parsed = config("regoin = 1\n" + SEED_CONFIG.replace("duration = 900", "duraton = 900"));
+  assert.equal(parsed.warnings.length, 2);
+  assert.match(parsed.warnings[0], /Unknown key "regoin" in top level.*did you mean "region"/);
+  assert.match(parsed.warnings[1], /"duraton".*did you mean "duration"/);
+});
+
+Deno.test("--agent accepts a shell-like string or a JSON array", () => {
+  assert.deepEqual(splitCommand(`firefox -P "work profile" {}`), ["firefox", "-P", "work profile", "{}"]);
+  assert.deepEqual(splitCommand(`["open", "-a", "Google Chrome"]`), ["open", "-a", "Google Chrome"]);
+  assert.deepEqual(resolve(SEED_CONFIG, "google", { agent: "chromium --incognito" }).agent, [
+    "chromium",
+    "--incognito",
+  ]);
+});
+
+Deno.test("scopes always include openid", () => {
+  assert.deepEqual(resolve(SEED_CONFIG, "google", { scopes: ["email", "groups"] }).scopes, [
+    "openid",
+    "email",
+    "groups",
+  ]);
+});
