@@ -135,6 +135,8 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
           return htmlResponse(DENIED_PAGE, 400);
         }
       };
+      // The caller may still be opening the browser when a refusal arrives.
+      promise.catch(() => {});
       return promise;
     },
   };
