@@ -82,10 +82,27 @@ const HINTS: Record<string, (request: AssumeRoleRequest) => string> = {
   PackedPolicyTooLarge: () => "the session policy or tags are too large",
 };
 
+/**
+ * AWS's error code for an SDK error. The SDK renames the errors STS models
+ * (`InvalidIdentityToken` arrives as `InvalidIdentityTokenException`); people
+ * search for the code AWS documents, so that is what we show.
+ */
+function awsErrorCode(error: unknown): string {
+  const name = (error as { name?: string })?.name ?? "Error";
+  const modeled: Record<string, string> = {
+    InvalidIdentityTokenException: "InvalidIdentityToken",
+    IDPCommunicationErrorException: "IDPCommunicationError",
+    IDPRejectedClaimException: "IDPRejectedClaim",
+    MalformedPolicyDocumentException: "MalformedPolicyDocument",
+    PackedPolicyTooLargeException: "PackedPolicyTooLarge",
+  };
+  return modeled[name] ?? name;
+}
+
 /** Translates an SDK error into an {@link AwsOidcError}. */
 export function stsError(error: unknown, request: AssumeRoleRequest): AwsOidcError {
   if (error instanceof AwsOidcError) return error;
-  const code = (error as { name?: string })?.name ?? "Error";
+  const code = awsErrorCode(error);
   const message = (error as Error)?.message ?? String(error);
   const hint = HINTS[code]?.(request);
   if (hint) return new AwsOidcError(`STS refused the role (${code}): ${message}`, { hint, cause: error });

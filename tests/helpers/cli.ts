@@ -1,0 +1,75 @@
+/**
+ * Runs the real CLI as a subprocess, through the same `deno task aws-oidc`
+ * (and so the same permissions) a developer uses, in a throwaway HOME.
+ */
+import { join } from "node:path";
+
+/** What a CLI run produced; stdout and stderr kept apart. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/**
+ * Environment for a CLI run: this process's environment without any AWS or
+ * aws-oidc setting, a fresh HOME, and Deno's cache kept where it was (so the
+ * subprocess needs no network to load its modules).
+ */
+export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env = Deno.env.toObject();
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("AWS_") || name === "BROWSER") delete env[name];
+  }
+  const originalHome = env.HOME ?? "";
+  const denoDir = env.DENO_DIR ??
+    (Deno.build.os === "darwin" ? join(originalHome, "Library", "Caches", "deno") : join(originalHome, ".cache", "deno"));
+  return {
+    ...env,
+    HOME: home,
+    DENO_DIR: denoDir,
+    AWS_CONFIG_FILE: join(home, ".aws", "config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_COLOR: "1",
+    ...extra,
+  };
+}
+
+/** The argv that runs the CLI from source, for use as a credential_process. */
+export function cliCommand(): string[] {
+  return [Deno.execPath(), "task", "-q", "--config", join(ROOT, "deno.json"), "aws-oidc"];
+}
+
+/** Runs `aws-oidc <args>`. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const [program, ...base] = cliCommand();
+  const output = await new Deno.Command(program, {
+    args: [...base, ...args],
+    cwd: ROOT,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** A temporary HOME with `~/.aws-oidc/config` holding `config`. */
+export async function makeHome(config: string): Promise<string> {
+  const home = await Deno.makeTempDir({ prefix: "aws-oidc-home-" });
+  await Deno.mkdir(join(home, ".aws-oidc"), { recursive: true });
+  await Deno.mkdir(join(home, ".aws"), { recursive: true });
+  await Deno.writeTextFile(join(home, ".aws-oidc", "config"), config);
+  return home;
+}
+
+/** Agent command (TOML array) that follows redirects without a browser. */
+export function redirectFollowerAgent(): string {
+  const script = join(ROOT, "tests", "fixtures", "follow_redirects.ts");
+  return JSON.stringify([Deno.execPath(), "run", "--allow-net=127.0.0.1", script, "{}"]);
+}
