@@ -25,7 +25,9 @@ export async function getCredentials(provider: Provider, deps: CredentialDeps): 
   deps.log.secret(tokens.refreshToken);
   const sessionName = roleSessionName(tokens.claims, provider.sessionNameClaim);
   const endpoint = stsEndpoint(provider.stsEndpoint, deps.env);
-  deps.log.debug(`assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${endpoint ?? "default endpoint"})`);
+  deps.log.debug(
+    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${endpoint ?? "default endpoint"})`,
+  );
   const credentials = await (deps.assumeRole ?? assumeRoleWithWebIdentity)({
     roleArn: provider.roleArn,
     webIdentityToken: tokens.idToken,

@@ -27,7 +27,10 @@ export interface AssumeRoleRequest {
 }
 
 /** Which STS endpoint to use: `sts_endpoint`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, else the SDK default. */
-export function stsEndpoint(configured: string | undefined, env: (name: string) => string | undefined): string | undefined {
+export function stsEndpoint(
+  configured: string | undefined,
+  env: (name: string) => string | undefined,
+): string | undefined {
   return configured || env("AWS_ENDPOINT_URL_STS") || env("AWS_ENDPOINT_URL") || undefined;
 }
 

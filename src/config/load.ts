@@ -66,7 +66,7 @@ export function parseConfig(text: string, path = "config"): Omit<ConfigFile, "pa
       const reason = error.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
       throw new ConfigError(
         `Invalid TOML in "${path}" at line ${error.line}, column ${error.column}: ${reason}`,
-        { hint: "fix the syntax there; strings need double quotes, e.g. region = \"us-east-1\"" },
+        { hint: 'fix the syntax there; strings need double quotes, e.g. region = "us-east-1"' },
       );
     }
     throw error;

@@ -122,7 +122,9 @@ function findProvider(config: ConfigFile, name: string): RawTable {
     const known = providerNames(config);
     throw new ConfigError(
       `Unknown provider "${name}": ` +
-        (known.length ? `"${config.path}" defines ${known.map((n) => `"${n}"`).join(", ")}` : `"${config.path}" defines no providers`),
+        (known.length
+          ? `"${config.path}" defines ${known.map((n) => `"${n}"`).join(", ")}`
+          : `"${config.path}" defines no providers`),
       { hint: `use one of those names, or add an [[AuthProvider]] table with name = "${name}"` },
     );
   }
@@ -221,7 +223,9 @@ function checkRoleArn(found: Sourced): string {
 }
 
 function checkDuration(found: Sourced): number {
-  if (!Number.isInteger(found.value) || (found.value as number) < MIN_DURATION || (found.value as number) > MAX_DURATION) {
+  if (
+    !Number.isInteger(found.value) || (found.value as number) < MIN_DURATION || (found.value as number) > MAX_DURATION
+  ) {
     fail(
       "duration",
       found,
@@ -286,7 +290,10 @@ function checkAgent(found: Sourced): string[] {
 
 function checkScopes(found: Sourced): string[] {
   const value = typeof found.value === "string" ? found.value.split(/\s+/).filter(Boolean) : found.value;
-  if (!Array.isArray(value) || !value.every((scope) => typeof scope === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((scope) => typeof scope === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))
+  ) {
     fail("scopes", found, "must be a list of scope names", 'e.g. scopes = ["openid", "email"]');
   }
   return value;

@@ -61,10 +61,13 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
       onError: () => new Response("Internal error", { status: 500 }),
     }, (request) => handle(request));
   } catch (error) {
-    throw new AwsOidcError(`Cannot listen on 127.0.0.1:${fixedPort} for the login callback: ${(error as Error).message}`, {
-      hint: fixedPort ? "another program uses that port; free it or use {port} in redirect_uri" : undefined,
-      cause: error,
-    });
+    throw new AwsOidcError(
+      `Cannot listen on 127.0.0.1:${fixedPort} for the login callback: ${(error as Error).message}`,
+      {
+        hint: fixedPort ? "another program uses that port; free it or use {port} in redirect_uri" : undefined,
+        cause: error,
+      },
+    );
   }
   const port = server.addr.port;
   const hostPort = `${template.hostname}:${port}`;

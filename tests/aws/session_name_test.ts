@@ -5,7 +5,10 @@ import type { IdTokenClaims } from "../../src/oidc/id_token.ts";
 const base: IdTokenClaims = { iss: "https://idp", sub: "248289761001", exp: 0 };
 
 Deno.test("email, else preferred_username, else sub; session_name_claim overrides", () => {
-  assert.equal(roleSessionName({ ...base, email: "jane.doe@example.com", preferred_username: "jane" }), "jane.doe@example.com");
+  assert.equal(
+    roleSessionName({ ...base, email: "jane.doe@example.com", preferred_username: "jane" }),
+    "jane.doe@example.com",
+  );
   assert.equal(roleSessionName({ ...base, preferred_username: "jane" }), "jane");
   assert.equal(roleSessionName(base), "248289761001");
   assert.equal(roleSessionName({ ...base, email: "a@b.c", upn: "jdoe" }, "upn"), "jdoe");

@@ -25,7 +25,9 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   }
   const originalHome = env.HOME ?? "";
   const denoDir = env.DENO_DIR ??
-    (Deno.build.os === "darwin" ? join(originalHome, "Library", "Caches", "deno") : join(originalHome, ".cache", "deno"));
+    (Deno.build.os === "darwin"
+      ? join(originalHome, "Library", "Caches", "deno")
+      : join(originalHome, ".cache", "deno"));
   return {
     ...env,
     HOME: home,

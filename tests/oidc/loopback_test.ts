@@ -53,7 +53,7 @@ Deno.test("a foreign Host header is refused (DNS rebinding)", async () => {
   const request = `GET /auth/callback?code=c&state=expected-state HTTP/1.1\r\nHost: evil.example:${port}\r\n` +
     "Connection: close\r\n\r\n";
   await conn.write(new TextEncoder().encode(request));
-  const reply = new TextDecoder().decode((await new Response(conn.readable).arrayBuffer()));
+  const reply = new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
   assert.match(reply, /^HTTP\/1.1 403/);
   assert.equal(strays.length, 1);
   await get(`${base}/auth/callback?code=c&state=expected-state`);
