@@ -1,7 +1,7 @@
 /**
  * Real headless Chromium as a provider's `agent`. Each agent gets its own
- * profile directory, which doubles as the marker used to find and stop every
- * process of that browser afterwards (the CLI does not wait for its browser).
+ * profile directory, through which the browser is found and stopped afterwards
+ * (the CLI does not wait for its browser).
  */
 
 /** Chromium's path: `CHROMIUM` or Debian's `/usr/bin/chromium`. A missing browser fails the test. */
@@ -43,31 +43,40 @@ export async function chromiumAgent(): Promise<ChromiumAgent> {
     argv,
     toml: JSON.stringify(argv),
     async stop() {
-      await killProcessesMentioning(profile);
+      await stopBrowserOf(profile);
       await Deno.remove(profile, { recursive: true }).catch(() => {});
     },
   };
 }
 
-/** Sends SIGKILL to every process whose command line contains `marker` (Linux /proc). */
-async function killProcessesMentioning(marker: string): Promise<void> {
-  for (let round = 0; round < 3; round++) {
-    let found = 0;
-    for await (const entry of Deno.readDir("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      let cmdline: string;
-      try {
-        cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`);
-      } catch {
-        continue;
-      }
-      if (!cmdline.includes(marker)) continue;
-      found++;
-      try {
-        Deno.kill(Number(entry.name), "SIGKILL");
-      } catch { /* already gone */ }
-    }
-    if (found === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+/**
+ * Stops the Chromium using `profile`: its `SingletonLock` link names
+ * "<host>-<pid>". SIGTERM lets it take its helper processes down; SIGKILL if it
+ * is still there after five seconds.
+ */
+async function stopBrowserOf(profile: string): Promise<void> {
+  const lock = `${profile}/SingletonLock`;
+  let pid: number;
+  try {
+    pid = Number((await Deno.readLink(lock)).split("-").at(-1));
+  } catch {
+    return; // never started, or already gone
   }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    Deno.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (let waited = 0; waited < 5000; waited += 100) {
+    try {
+      await Deno.lstat(lock);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch { /* exited meanwhile */ }
 }
