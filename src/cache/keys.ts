@@ -1,0 +1,59 @@
+/**
+ * Structured, versioned cache keys. A key names what was cached (its kind) and
+ * everything that decides its value; the file name is a hash of that, so no
+ * value needs escaping and field order never matters.
+ *
+ * Loaded on the fast cached path: imports nothing.
+ */
+
+/** Bumped when the layout of a cache file changes; older files then simply miss. */
+export const CACHE_VERSION = 1;
+
+/** The tokens one OIDC client holds at one issuer. */
+export interface TokenKey {
+  kind: "tokens";
+  issuer: string;
+  clientId: string;
+}
+
+/** AWS credentials for one role, obtained with one client's tokens. */
+export interface CredentialKey {
+  kind: "credentials";
+  issuer: string;
+  clientId: string;
+  roleArn: string;
+  /** Session duration in seconds. */
+  duration: number;
+  region: string;
+  sessionName?: string;
+  /** Roles assumed after `roleArn`, in order. */
+  chain?: string[];
+}
+
+export type CacheKey = TokenKey | CredentialKey;
+
+const encoder = new TextEncoder();
+
+/**
+ * The cache file name for a key: `<kind>-<32 hex digits>.json`, the digits being
+ * the start of the SHA-256 of the key's canonical JSON with `v: CACHE_VERSION` added.
+ */
+export async function cacheFileName(key: CacheKey): Promise<string> {
+  const canonical = canonicalJson({ ...key, v: CACHE_VERSION });
+  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(canonical));
+  const hex = Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return `${key.kind}-${hex.slice(0, 32)}.json`;
+}
+
+/**
+ * JSON with object keys sorted at every depth; array order is kept. Undefined
+ * fields are left out, as `JSON.stringify` does, so absent and undefined agree.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) => {
+    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
+    const sorted: Record<string, unknown> = {};
+    for (const name of Object.keys(inner).sort()) sorted[name] = (inner as Record<string, unknown>)[name];
+    return sorted;
+  });
+}
