@@ -1,42 +1,180 @@
 /**
  * The pipeline from a resolved provider to AWS credentials:
- * tokens (browser login) → STS. Caching and refresh slot in here.
+ * cache → tokens (cache | refresh | browser login) → STS → cache.
+ *
+ * Cached credentials are served while more than the refresh window remains.
+ * Otherwise, under a per-identity lock (so parallel processes share one
+ * login), a still-valid ID token goes straight to STS, else the refresh token
+ * is used, and only when that fails does the browser open.
  */
 import type { Provider } from "./config/resolve.ts";
 import type { Log } from "./log.ts";
 import type { Tokens } from "./oidc/tokens.ts";
+import type { CacheStore } from "./cache/store.ts";
+import {
+  cacheNames,
+  type CredentialEntry,
+  idTokenUsable,
+  servableCredentials,
+  type TokenEntry,
+} from "./cache/entries.ts";
+import { withLock } from "./cache/lock.ts";
 import { roleSessionName } from "./aws/session_name.ts";
-import { assumeRoleWithWebIdentity, type AwsCredentials, stsEndpoint } from "./aws/sts.ts";
+import type { AssumeRoleRequest, AwsCredentials } from "./aws/sts.ts";
+import type { IdTokenClaims } from "./oidc/id_token.ts";
 
-/** The outside world the pipeline touches. */
+/** The outside world the pipeline touches; every piece injectable. */
 export interface CredentialDeps {
   log: Log;
   env: (name: string) => string | undefined;
-  /** Produces validated OIDC tokens (the browser login in production). */
+  store: CacheStore;
+  /** The browser login. */
   login: (provider: Provider) => Promise<Tokens>;
-  assumeRole?: typeof assumeRoleWithWebIdentity;
+  /** The refresh token grant; throws when the refresh token is no good. */
+  refresh: (provider: Provider, cached: TokenEntry) => Promise<Tokens>;
+  assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
+  stsEndpoint?: string;
+  now?: () => number;
 }
 
-/** Logs in and exchanges the ID token for role credentials. */
-export async function getCredentials(provider: Provider, deps: CredentialDeps): Promise<AwsCredentials> {
-  const tokens = await deps.login(provider);
+/** How far the cache may be trusted. */
+export interface CacheMode {
+  /** Do not read the cache (it is still written). */
+  noCache?: boolean;
+  /** Open the browser even when tokens are cached. */
+  forceLogin?: boolean;
+}
+
+/** Credentials for `provider`, from the cache when fresh. */
+export async function getCredentials(
+  provider: Provider,
+  deps: CredentialDeps,
+  mode: CacheMode = {},
+): Promise<CredentialEntry> {
+  const now = deps.now ?? Date.now;
+  const names = await cacheNames(provider);
+  const trustCache = !mode.noCache && !mode.forceLogin;
+  const cached = () => readCached(deps.store, names);
+  if (trustCache) {
+    const hit = servableCredentials(...await cached(), provider, now());
+    if (hit) {
+      deps.log.debug(`serving cached credentials for ${provider.roleArn}`);
+      return hit;
+    }
+  }
+  const lockPath = `${deps.store.dir}/${names.tokens.replace(/\.json$/, ".lock")}`;
+  return await withLock(lockPath, {
+    timeoutSeconds: provider.timeout,
+    onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
+  }, async () => {
+    const [credentials, tokens] = trustCache ? await cached() : [undefined, undefined];
+    const hit = servableCredentials(credentials, tokens, provider, now());
+    if (hit) {
+      deps.log.debug("another process refreshed the credentials meanwhile");
+      return hit;
+    }
+    const fresh = await obtainTokens(provider, deps, trustCache ? tokens : undefined, now);
+    return await exchange(provider, fresh, deps, names.credentials);
+  });
+}
+
+async function readCached(
+  store: CacheStore,
+  names: { tokens: string; credentials: string },
+): Promise<[CredentialEntry | undefined, TokenEntry | undefined]> {
+  return await Promise.all([store.read<CredentialEntry>(names.credentials), store.read<TokenEntry>(names.tokens)]);
+}
+
+/** A usable ID token: the cached one, a refreshed one, or a browser login's. Stores what it gets. */
+async function obtainTokens(
+  provider: Provider,
+  deps: CredentialDeps,
+  cached: TokenEntry | undefined,
+  now: () => number,
+): Promise<TokenEntry> {
+  const names = await cacheNames(provider);
+  if (cached && idTokenUsable(cached, now())) {
+    deps.log.debug("using the cached ID token");
+    return cached;
+  }
+  if (cached?.refreshToken) {
+    try {
+      deps.log.debug("refreshing tokens without the browser");
+      const refreshed = toEntry(await deps.refresh(provider, cached), cached.loggedInAt);
+      await deps.store.write(names.tokens, { ...refreshed });
+      if (idTokenUsable(refreshed, now())) return refreshed;
+      deps.log.info("The identity provider refreshed the session but sent no new ID token; logging in again");
+    } catch (error) {
+      deps.log.info(`${(error as Error).message}; logging in again`);
+    }
+  }
+  const tokens = toEntry(await deps.login(provider), Math.floor(now() / 1000));
+  await deps.store.write(names.tokens, { ...tokens });
+  return tokens;
+}
+
+function toEntry(tokens: Tokens, loggedInAt: number): TokenEntry {
+  const claims: IdTokenClaims = tokens.claims;
+  return {
+    issuer: claims.iss,
+    clientId: typeof claims.azp === "string" ? claims.azp : [claims.aud].flat()[0] as string,
+    idToken: tokens.idToken,
+    idTokenExpiresAt: claims.exp,
+    sub: claims.sub,
+    aud: [claims.aud].flat() as string[],
+    claims: pickClaims(claims),
+    accessToken: tokens.accessToken,
+    accessTokenExpiresAt: tokens.accessTokenExpiresAt,
+    refreshToken: tokens.refreshToken,
+    loggedInAt,
+  };
+}
+
+/** The claims worth keeping (for RoleSessionName and status), not the whole token. */
+function pickClaims(claims: IdTokenClaims): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(claims)) {
+    if (typeof value === "string" && !["nonce", "at_hash", "c_hash", "sid", "jti"].includes(name)) kept[name] = value;
+  }
+  return kept;
+}
+
+/** ID token → STS → cache. */
+async function exchange(
+  provider: Provider,
+  tokens: TokenEntry,
+  deps: CredentialDeps,
+  credentialsName: string,
+): Promise<CredentialEntry> {
   deps.log.secret(tokens.idToken);
   deps.log.secret(tokens.accessToken);
   deps.log.secret(tokens.refreshToken);
-  const sessionName = roleSessionName(tokens.claims, provider.sessionNameClaim);
-  const endpoint = stsEndpoint(provider.stsEndpoint, deps.env);
+  const sessionName = roleSessionName(tokens.claims as IdTokenClaims, provider.sessionNameClaim);
   deps.log.debug(
-    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${endpoint ?? "default endpoint"})`,
+    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${deps.stsEndpoint ?? "default endpoint"})`,
   );
-  const credentials = await (deps.assumeRole ?? assumeRoleWithWebIdentity)({
+  const credentials = await deps.assumeRole({
     roleArn: provider.roleArn,
     webIdentityToken: tokens.idToken,
     roleSessionName: sessionName,
     durationSeconds: provider.duration,
     region: provider.region,
-    endpoint,
+    endpoint: deps.stsEndpoint,
   });
   deps.log.secret(credentials.secretAccessKey);
   deps.log.secret(credentials.sessionToken);
-  return credentials;
+  const entry: CredentialEntry = {
+    provider: provider.name,
+    roleArn: provider.roleArn,
+    region: provider.region,
+    duration: provider.duration,
+    sub: tokens.sub,
+    sessionName,
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    sessionToken: credentials.sessionToken,
+    expiration: credentials.expiration.toISOString(),
+  };
+  await deps.store.write(credentialsName, { ...entry });
+  return entry;
 }

@@ -2,12 +2,9 @@
 import { type Command, Option } from "commander";
 import { FIELDS, type ProviderKey } from "../config/fields.ts";
 import type { FlagValues } from "../config/resolve.ts";
-import { configPath, loadConfigFile } from "../config/load.ts";
-import { resolveProvider } from "../config/resolve.ts";
 import { getCredentials } from "../credentials.ts";
-import { loginWithBrowser } from "../oidc/login.ts";
-import { currentPlatform, openBrowser } from "../oidc/browser.ts";
 import { credentialProcessJson } from "../output/process.ts";
+import { type CacheOptions, credentialDeps, loadProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
@@ -72,28 +69,43 @@ export function registerAuth(program: Command, context: CliContext): void {
     .command("auth")
     .description("Log in with an OpenID Connect provider and print AWS credentials for credential_process")
     .argument("<provider>", "name of an [[AuthProvider]] in the config file");
-  addProviderFlags(command).addHelpText("after", EXAMPLES);
+  addProviderFlags(command);
+  addCacheFlags(command).addHelpText("after", EXAMPLES);
   command.action(async (name: string, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & Record<string, unknown>>();
-    await auth({ name, flags: providerFlagValues(options), globals: options }, context);
+    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & Record<string, unknown>>();
+    await auth({ name, flags: providerFlagValues(options), globals: options, cache: options }, context);
   });
+}
+
+/** The cache flags of `auth` and the commands built on it. */
+export interface AuthOptions extends CacheOptions {
+  /** False with --no-cache. */
+  cache?: boolean;
+  forceLogin?: boolean;
+}
+
+/** Adds --no-cache, --force-login and --node-local-cache. */
+export function addCacheFlags(command: Command): Command {
+  return command
+    .option("--no-cache", "do not read the cache (results are still cached)")
+    .option("--force-login", "open the browser even when cached tokens could be used")
+    .option(
+      "--node-local-cache <dir>",
+      "keep cache and locks in this node-local directory (NFS homes); or AWS_OIDC_NODE_LOCAL_CACHE",
+    );
 }
 
 /** The work of `auth`, callable without the CLI. */
 export async function auth(
-  input: { name: string; flags: FlagValues; globals: GlobalOptions },
+  input: { name: string; flags: FlagValues; globals: GlobalOptions; cache: AuthOptions },
   context: CliContext,
 ): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const config = await loadConfigFile(configPath(input.globals.config, context.env));
-  for (const warning of config.warnings) log.warn(warning);
-  const provider = resolveProvider({ config, name: input.name, flags: input.flags, env: context.env });
-  log.secret(provider.clientSecret);
-  const platform = currentPlatform();
-  const credentials = await getCredentials(provider, {
-    log,
-    env: context.env,
-    login: (p) => loginWithBrowser(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
+  const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
+  const store = await openStore(input.cache, context, log);
+  const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), {
+    noCache: input.cache.cache === false,
+    forceLogin: input.cache.forceLogin,
   });
-  context.stdout(credentialProcessJson(credentials) + "\n");
+  context.stdout(credentialProcessJson(credentials));
 }

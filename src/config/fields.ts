@@ -35,7 +35,8 @@ export type ProviderKey =
   | "disable_pkce"
   | "disable_nonce"
   | "timeout"
-  | "auth_params";
+  | "auth_params"
+  | "refresh_window";
 
 /** The table, in the order help lists it. */
 export const FIELDS: readonly FieldSpec[] = [
@@ -127,6 +128,13 @@ export const FIELDS: readonly FieldSpec[] = [
     help: "How long to wait for the browser login (default 300)",
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
+  {
+    key: "refresh_window",
+    type: "integer",
+    flags: ["refresh-window", "refresh_window"],
+    arg: "seconds",
+    help: "Renew cached credentials this long before they expire (default 900, or half of short sessions)",
+  },
 ];
 
 /** Looks a field up by key. */

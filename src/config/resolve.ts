@@ -32,6 +32,8 @@ export interface Provider {
   /** Seconds to wait for the browser login. */
   timeout: number;
   authParams: Record<string, string>;
+  /** Seconds before expiry at which cached credentials are renewed; undefined: the default rule. */
+  refreshWindow?: number;
 }
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
@@ -98,6 +100,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     disableNonce: get("disable_nonce", checkBoolean) ?? false,
     timeout: get("timeout", checkTimeout) ?? DEFAULT_TIMEOUT,
     authParams: get("auth_params", checkStringTable) ?? {},
+    refreshWindow: get("refresh_window", checkRefreshWindow),
   };
 }
 
@@ -239,6 +242,13 @@ function checkDuration(found: Sourced): number {
 function checkTimeout(found: Sourced): number {
   if (!Number.isInteger(found.value) || (found.value as number) < 1 || (found.value as number) > 3600) {
     fail("timeout", found, "is outside 1-3600 seconds", "give the login wait in whole seconds, e.g. 300");
+  }
+  return found.value as number;
+}
+
+function checkRefreshWindow(found: Sourced): number {
+  if (!Number.isInteger(found.value) || (found.value as number) < 0 || (found.value as number) > MAX_DURATION) {
+    fail("refresh_window", found, "is not a number of seconds", "e.g. refresh_window = 900");
   }
   return found.value as number;
 }

@@ -108,7 +108,7 @@ async function buildAuthorizationUrl(
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", provider.clientId);
   url.searchParams.set("redirect_uri", request.redirectUri);
-  url.searchParams.set("scope", provider.scopes.join(" "));
+  url.searchParams.set("scope", requestedScopes(provider, as).join(" "));
   url.searchParams.set("state", request.state);
   if (request.nonce) url.searchParams.set("nonce", request.nonce);
   if (request.verifier) {
@@ -122,6 +122,12 @@ async function buildAuthorizationUrl(
     url.searchParams.set("code_challenge_method", "S256");
   }
   return url;
+}
+
+/** The configured scopes, plus `offline_access` (for a refresh token) when the IdP lists it. */
+export function requestedScopes(provider: Provider, as: oauth.AuthorizationServer): string[] {
+  const offline = as.scopes_supported?.includes("offline_access") && !provider.scopes.includes("offline_access");
+  return offline ? [...provider.scopes, "offline_access"] : provider.scopes;
 }
 
 /** Checks state (again) and, when advertised, the RFC 9207 `iss`; surfaces `error=` responses. */

@@ -1,0 +1,100 @@
+/**
+ * What the cache holds, and when it may be served. Two kinds of file:
+ * the OIDC tokens of one client at one issuer, and the AWS credentials of one
+ * credential set. Loaded on the fast cached path: no npm imports.
+ */
+import type { Provider } from "../config/resolve.ts";
+import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
+
+/** The tokens of one provider identity (issuer + client id). */
+export interface TokenEntry {
+  issuer: string;
+  clientId: string;
+  idToken: string;
+  /** Epoch seconds. */
+  idTokenExpiresAt: number;
+  /** The identity the tokens belong to; a refresh must keep it. */
+  sub: string;
+  aud: string[];
+  /** The claims used for the RoleSessionName, kept so a refresh without an ID token can still name the session. */
+  claims: Record<string, unknown>;
+  accessToken: string;
+  accessTokenExpiresAt?: number;
+  refreshToken?: string;
+  /** Epoch seconds of the last browser login. */
+  loggedInAt: number;
+}
+
+/** STS credentials of one credential set. */
+export interface CredentialEntry {
+  provider: string;
+  roleArn: string;
+  region: string;
+  duration: number;
+  /** Whose ID token obtained them: served only while the token cache holds the same subject. */
+  sub: string;
+  sessionName: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO 8601, as STS returned it. */
+  expiration: string;
+}
+
+/** The key of a provider's token file. */
+export function tokenKey(provider: Provider): TokenKey {
+  return { kind: "tokens", issuer: provider.providerUrl, clientId: provider.clientId };
+}
+
+/** The key of a provider's credential file for its role, duration, region and session naming. */
+export function credentialKey(provider: Provider): CredentialKey {
+  return {
+    kind: "credentials",
+    issuer: provider.providerUrl,
+    clientId: provider.clientId,
+    roleArn: provider.roleArn,
+    duration: provider.duration,
+    region: provider.region,
+    sessionName: provider.sessionNameClaim,
+  };
+}
+
+/** File names of a provider's two cache files. */
+export async function cacheNames(provider: Provider): Promise<{ tokens: string; credentials: string }> {
+  return {
+    tokens: await cacheFileName(tokenKey(provider)),
+    credentials: await cacheFileName(credentialKey(provider)),
+  };
+}
+
+/**
+ * Seconds before expiry at which credentials are renewed. botocore runs the
+ * process again when less than 15 minutes remain (the JS SDK below 5), so
+ * renew below 15 minutes, or below half the session when it lasts 30 minutes
+ * or less; `refresh_window` overrides.
+ */
+export function refreshWindow(provider: Pick<Provider, "duration" | "refreshWindow">): number {
+  if (provider.refreshWindow !== undefined) return provider.refreshWindow;
+  return provider.duration <= 1800 ? Math.floor(provider.duration / 2) : 900;
+}
+
+/** Cached credentials that may be served now, or undefined. */
+export function servableCredentials(
+  credentials: CredentialEntry | undefined,
+  tokens: TokenEntry | undefined,
+  provider: Pick<Provider, "duration" | "refreshWindow">,
+  nowMs: number,
+): CredentialEntry | undefined {
+  if (!credentials || !tokens || credentials.sub !== tokens.sub) return undefined;
+  const expires = Date.parse(credentials.expiration);
+  if (!Number.isFinite(expires)) return undefined;
+  return expires - nowMs > refreshWindow(provider) * 1000 ? credentials : undefined;
+}
+
+/** Seconds an ID token must still be valid for to be sent to STS. */
+export const ID_TOKEN_MARGIN = 60;
+
+/** True when the cached ID token can still go to STS. */
+export function idTokenUsable(tokens: TokenEntry | undefined, nowMs: number): boolean {
+  return tokens !== undefined && tokens.idTokenExpiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+}

@@ -1,0 +1,42 @@
+/**
+ * Where the cache lives: `AWS_OIDC_CACHE_DIR` or `~/.aws-oidc/cache`, or, for
+ * home directories shared over NFS (where file locks are unreliable), a
+ * node-local directory (`--node-local-cache` / `AWS_OIDC_NODE_LOCAL_CACHE`)
+ * that is seeded from the shared cache the first time it is used.
+ */
+import { cacheDir, type CacheStore, openCacheStore } from "./store.ts";
+
+/** Options of {@link openCache}. */
+export interface CacheLocation {
+  /** `--node-local-cache`; wins over `AWS_OIDC_NODE_LOCAL_CACHE`. */
+  nodeLocal?: string;
+  env: (name: string) => string | undefined;
+  onProblem: (message: string) => void;
+}
+
+/** Opens the cache the options point at, bootstrapping a node-local one. */
+export async function openCache(location: CacheLocation): Promise<CacheStore> {
+  const nodeLocal = location.nodeLocal || location.env("AWS_OIDC_NODE_LOCAL_CACHE");
+  const shared = cacheDir(undefined, location.env);
+  if (!nodeLocal) return await openCacheStore(shared, { onProblem: location.onProblem });
+  const fresh = !(await exists(nodeLocal));
+  const store = await openCacheStore(nodeLocal, { onProblem: location.onProblem });
+  if (fresh && (await exists(shared))) await copyAll(await openCacheStore(shared, { onProblem: location.onProblem }), store);
+  return store;
+}
+
+async function copyAll(from: CacheStore, to: CacheStore): Promise<void> {
+  for (const name of await from.list()) {
+    const data = await from.read<Record<string, unknown>>(name);
+    if (data) await to.write(name, data);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

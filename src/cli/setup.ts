@@ -1,0 +1,54 @@
+/**
+ * What most commands need before their own work: the config loaded and one
+ * provider resolved, the cache opened, and the pipeline's dependencies built.
+ */
+import type { Log } from "../log.ts";
+import { configPath, loadConfigFile } from "../config/load.ts";
+import { type FlagValues, type Provider, resolveProvider } from "../config/resolve.ts";
+import { openCache } from "../cache/location.ts";
+import type { CacheStore } from "../cache/store.ts";
+import type { CredentialDeps } from "../credentials.ts";
+import { loginWithBrowser } from "../oidc/login.ts";
+import { refreshTokens } from "../oidc/refresh.ts";
+import { currentPlatform, openBrowser } from "../oidc/browser.ts";
+import { assumeRoleWithWebIdentity, stsEndpoint } from "../aws/sts.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+/** Options about the cache that several commands share. */
+export interface CacheOptions {
+  nodeLocalCache?: string;
+}
+
+/** Loads the config and resolves one provider, warning about unknown keys. */
+export async function loadProvider(
+  name: string,
+  flags: FlagValues,
+  globals: GlobalOptions,
+  context: CliContext,
+  log: Log,
+): Promise<Provider> {
+  const config = await loadConfigFile(configPath(globals.config, context.env));
+  for (const warning of config.warnings) log.warn(warning);
+  const provider = resolveProvider({ config, name, flags, env: context.env });
+  log.secret(provider.clientSecret);
+  return provider;
+}
+
+/** Opens the cache (node-local when asked), reporting repairs on stderr. */
+export async function openStore(options: CacheOptions, context: CliContext, log: Log): Promise<CacheStore> {
+  return await openCache({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
+}
+
+/** The real outside world for the credential pipeline. */
+export function credentialDeps(provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
+  const platform = currentPlatform();
+  return {
+    log,
+    env: context.env,
+    store,
+    login: (p) => loginWithBrowser(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
+    refresh: refreshTokens,
+    assumeRole: assumeRoleWithWebIdentity,
+    stsEndpoint: stsEndpoint(provider.stsEndpoint, context.env),
+  };
+}

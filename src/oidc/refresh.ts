@@ -1,0 +1,78 @@
+/**
+ * Renewing tokens without a browser: the refresh token grant. A refreshed ID
+ * token is validated like a fresh one and must keep the original `iss`, `sub`
+ * and `aud`; a response without an ID token keeps the old one.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
+ */
+import * as oauth from "oauth4webapi";
+import { AwsOidcError } from "../errors.ts";
+import type { Provider } from "../config/resolve.ts";
+import type { TokenEntry } from "../cache/entries.ts";
+import { discover, httpOptions, unreachable } from "./discovery.ts";
+import { clientAuthentication, tokenEndpointError } from "./login.ts";
+import { type IdTokenClaims, verifyIdToken } from "./id_token.ts";
+import type { Tokens } from "./tokens.ts";
+
+/** The refresh token was refused for good (expired, revoked): only a browser login helps. */
+export class RefreshRejected extends AwsOidcError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { hint: "log in again in the browser", cause });
+    this.name = "RefreshRejected";
+  }
+}
+
+/** Uses the cached refresh token; resolves to the new tokens. */
+export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<Tokens> {
+  if (!cached.refreshToken) throw new RefreshRejected("No refresh token is cached");
+  const http = httpOptions(provider.providerUrl);
+  const as = await discover(provider.providerUrl, http);
+  const client: oauth.Client = { client_id: provider.clientId };
+  let result: oauth.TokenEndpointResponse;
+  try {
+    const response = await oauth.refreshTokenGrantRequest(
+      as,
+      client,
+      clientAuthentication(provider, as),
+      cached.refreshToken,
+      http,
+    ).catch((error) => {
+      throw unreachable(provider.providerUrl, error);
+    });
+    result = await oauth.processRefreshTokenResponse(as, client, response);
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") {
+      throw new RefreshRejected("The identity provider no longer accepts the refresh token (invalid_grant)", error);
+    }
+    throw tokenEndpointError(error);
+  }
+  let claims = cached.claims as IdTokenClaims;
+  let idToken = cached.idToken;
+  if (result.id_token) {
+    claims = await verifyIdToken(result.id_token, {
+      issuer: as.issuer,
+      clientId: provider.clientId,
+      jwksUri: as.jwks_uri!,
+      algorithms: as.id_token_signing_alg_values_supported,
+    });
+    assertSameIdentity(cached, claims);
+    idToken = result.id_token;
+  }
+  return {
+    idToken,
+    claims,
+    accessToken: result.access_token,
+    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    // Keep the old refresh token unless the IdP rotated it.
+    refreshToken: result.refresh_token ?? cached.refreshToken,
+  };
+}
+
+/** OIDC Core §12.2: a refreshed ID token must name the same issuer, subject and audience. */
+function assertSameIdentity(cached: TokenEntry, claims: IdTokenClaims): void {
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const sameAud = aud.length === cached.aud.length && aud.every((value) => cached.aud.includes(value as string));
+  if (claims.iss !== cached.issuer || claims.sub !== cached.sub || !sameAud) {
+    throw new RefreshRejected("The refreshed ID token names a different issuer, subject or audience");
+  }
+}
