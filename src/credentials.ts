@@ -62,11 +62,7 @@ export async function getCredentials(
       return hit;
     }
   }
-  const lockPath = `${deps.store.dir}/${names.tokens.replace(/\.json$/, ".lock")}`;
-  return await withLock(lockPath, {
-    timeoutSeconds: provider.timeout,
-    onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
-  }, async () => {
+  return await underLogin(provider, deps, names, async () => {
     const [credentials, tokens] = trustCache ? await cached() : [undefined, undefined];
     const hit = servableCredentials(credentials, tokens, provider, now());
     if (hit) {
@@ -76,6 +72,32 @@ export async function getCredentials(
     const fresh = await obtainTokens(provider, deps, trustCache ? tokens : undefined, now);
     return await exchange(provider, fresh, deps, names.credentials);
   });
+}
+
+/** OIDC tokens for `provider` (for `token`): cached while the ID token is usable, else refreshed or a login. */
+export async function getTokens(provider: Provider, deps: CredentialDeps, mode: CacheMode = {}): Promise<TokenEntry> {
+  const now = deps.now ?? Date.now;
+  const names = await cacheNames(provider);
+  const trustCache = !mode.noCache && !mode.forceLogin;
+  return await underLogin(provider, deps, names, async () => {
+    const cached = trustCache ? await deps.store.read<TokenEntry>(names.tokens) : undefined;
+    return await obtainTokens(provider, deps, cached, now);
+  });
+}
+
+/** Runs `fn` holding the provider identity's lock, so parallel processes share one login. */
+async function underLogin<T>(
+  provider: Provider,
+  deps: CredentialDeps,
+  names: { tokens: string },
+  fn: () => Promise<T>,
+): Promise<T> {
+  const lockPath = `${deps.store.dir}/${names.tokens.replace(/\.json$/, ".lock")}`;
+  return await withLock(lockPath, {
+    // The holder may need the whole login timeout, then a code redemption and an STS call.
+    timeoutSeconds: provider.timeout + 15,
+    onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
+  }, fn);
 }
 
 async function readCached(
@@ -151,7 +173,9 @@ async function exchange(
   deps.log.secret(tokens.refreshToken);
   const sessionName = roleSessionName(tokens.claims as IdTokenClaims, provider.sessionNameClaim);
   deps.log.debug(
-    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${deps.stsEndpoint ?? "default endpoint"})`,
+    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${
+      deps.stsEndpoint ?? "default endpoint"
+    })`,
   );
   const credentials = await deps.assumeRole({
     roleArn: provider.roleArn,

@@ -21,7 +21,9 @@ export async function openCache(location: CacheLocation): Promise<CacheStore> {
   if (!nodeLocal) return await openCacheStore(shared, { onProblem: location.onProblem });
   const fresh = !(await exists(nodeLocal));
   const store = await openCacheStore(nodeLocal, { onProblem: location.onProblem });
-  if (fresh && (await exists(shared))) await copyAll(await openCacheStore(shared, { onProblem: location.onProblem }), store);
+  if (fresh && (await exists(shared))) {
+    await copyAll(await openCacheStore(shared, { onProblem: location.onProblem }), store);
+  }
   return store;
 }
 

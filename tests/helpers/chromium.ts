@@ -24,10 +24,15 @@ export interface ChromiumAgent {
   stop(): Promise<void>;
 }
 
-/** Creates an agent with a fresh profile directory. */
-export async function chromiumAgent(): Promise<ChromiumAgent> {
+/**
+ * Creates an agent with a fresh profile directory. With `recordTo`, every
+ * launch first appends a line to that file, so tests can count browser launches.
+ */
+export async function chromiumAgent(options: { recordTo?: string } = {}): Promise<ChromiumAgent> {
   const profile = await Deno.makeTempDir({ prefix: "aws-oidc-chromium-" });
+  const recorder = options.recordTo ? ["/bin/sh", "-c", 'echo launch >> "$0"; exec "$@"', options.recordTo] : [];
   const argv = [
+    ...recorder,
     chromiumPath(),
     "--headless",
     "--no-sandbox",
@@ -52,7 +57,7 @@ export async function chromiumAgent(): Promise<ChromiumAgent> {
 /**
  * Stops the Chromium using `profile`: its `SingletonLock` link names
  * "<host>-<pid>". SIGTERM lets it take its helper processes down; SIGKILL if it
- * is still there after five seconds.
+ * is still alive after five seconds.
  */
 async function stopBrowserOf(profile: string): Promise<void> {
   const lock = `${profile}/SingletonLock`;
@@ -68,13 +73,13 @@ async function stopBrowserOf(profile: string): Promise<void> {
   } catch {
     return;
   }
-  for (let waited = 0; waited < 5000; waited += 100) {
+  for (let waited = 0; waited < 5000; waited += 50) {
     try {
-      await Deno.lstat(lock);
+      Deno.kill(pid, "SIGCONT"); // a no-op for a live process; throws once it is gone
     } catch {
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   try {
     Deno.kill(pid, "SIGKILL");

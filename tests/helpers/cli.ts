@@ -1,6 +1,6 @@
 /**
- * Runs the real CLI as a subprocess, through the same `deno task aws-oidc`
- * (and so the same permissions) a developer uses, in a throwaway HOME.
+ * Runs the real CLI as a subprocess, with the permissions of the `aws-oidc`
+ * task a developer uses, in a throwaway HOME.
  */
 import { join } from "node:path";
 
@@ -40,9 +40,16 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
   };
 }
 
-/** The argv that runs the CLI from source, for use as a credential_process. */
+/**
+ * The argv that runs the CLI from source with exactly the permissions of the
+ * `aws-oidc` task in deno.json (read from there, so there is one source), and
+ * without `deno task` in between: signals reach the CLI itself.
+ */
 export function cliCommand(): string[] {
-  return [Deno.execPath(), "task", "-q", "--config", join(ROOT, "deno.json"), "aws-oidc"];
+  const config = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
+  const words: string[] = config.tasks["aws-oidc"].split(/\s+/);
+  const flags = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
+  return [Deno.execPath(), "run", "--quiet", ...flags, join(ROOT, "main.ts")];
 }
 
 /** Runs `aws-oidc <args>`. */

@@ -1,0 +1,60 @@
+/**
+ * Asking the IdP about a token it issued: OAuth 2.0 Token Introspection, used
+ * to tell how long the cached refresh token has left.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7662 (token introspection)
+ */
+import * as oauth from "oauth4webapi";
+import { AwsOidcError } from "../errors.ts";
+import type { Provider } from "../config/resolve.ts";
+import { discover, httpOptions, unreachable } from "./discovery.ts";
+import { clientAuthentication, tokenEndpointError } from "./login.ts";
+
+/** What the IdP says about a token; `expiresAt` (epoch seconds) only when it said. */
+export interface Introspection {
+  active: boolean;
+  expiresAt?: number;
+}
+
+/**
+ * Introspects `refreshToken` at the provider's introspection endpoint, with
+ * the same client authentication as the token endpoint.
+ *
+ * @throws {AwsOidcError} when the IdP publishes no introspection endpoint, cannot be reached, or refuses.
+ */
+export async function introspectRefreshToken(provider: Provider, refreshToken: string): Promise<Introspection> {
+  const http = httpOptions(provider.providerUrl);
+  const as = await discover(provider.providerUrl, http);
+  if (typeof as.introspection_endpoint !== "string") {
+    throw new AwsOidcError(`The identity provider "${provider.providerUrl}" publishes no introspection_endpoint`, {
+      hint: "it does not offer RFC 7662 token introspection, so the refresh token's lifetime cannot be asked for",
+    });
+  }
+  const client: oauth.Client = { client_id: provider.clientId };
+  let result: oauth.IntrospectionResponse;
+  try {
+    const response = await oauth.introspectionRequest(as, client, clientAuthentication(provider, as), refreshToken, {
+      ...http,
+      additionalParameters: { token_type_hint: "refresh_token" },
+    }).catch((error) => {
+      throw unreachable(provider.providerUrl, error);
+    });
+    result = await oauth.processIntrospectionResponse(as, client, response);
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError) {
+      throw new AwsOidcError(`The identity provider refused the introspection request: ${errorCode(error)}`, {
+        hint: error.error === "invalid_client"
+          ? "check client_id, and client_secret if the IdP requires one (some IdPs introspect only for confidential clients)"
+          : "the IdP does not let this client introspect its tokens",
+        cause: error,
+      });
+    }
+    throw tokenEndpointError(error);
+  }
+  return { active: result.active, expiresAt: typeof result.exp === "number" ? result.exp : undefined };
+}
+
+/** The OAuth error code, reduced to the characters RFC 6749 allows in one. */
+export function errorCode(error: oauth.ResponseBodyError): string {
+  return error.error.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "").slice(0, 100);
+}

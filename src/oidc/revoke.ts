@@ -1,0 +1,51 @@
+/**
+ * Ending a session at the IdP: OAuth 2.0 Token Revocation of the cached
+ * refresh token (or, without one, the access token).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7009 (token revocation)
+ */
+import * as oauth from "oauth4webapi";
+import { AwsOidcError } from "../errors.ts";
+import type { Provider } from "../config/resolve.ts";
+import { discover, httpOptions, unreachable } from "./discovery.ts";
+import { clientAuthentication, tokenEndpointError } from "./login.ts";
+import { errorCode } from "./introspect.ts";
+
+/** Which kind of token is revoked (RFC 7009 §2.1 `token_type_hint`). */
+export type TokenTypeHint = "refresh_token" | "access_token";
+
+/**
+ * Revokes `token` at the provider's revocation endpoint. Resolves to false,
+ * without a request, when the IdP publishes no revocation endpoint.
+ *
+ * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request.
+ */
+export async function revokeToken(provider: Provider, token: string, hint: TokenTypeHint): Promise<boolean> {
+  const http = httpOptions(provider.providerUrl);
+  const as = await discover(provider.providerUrl, http);
+  if (typeof as.revocation_endpoint !== "string") return false;
+  const client: oauth.Client = { client_id: provider.clientId };
+  try {
+    const response = await oauth.revocationRequest(as, client, clientAuthentication(provider, as), token, {
+      ...http,
+      additionalParameters: { token_type_hint: hint },
+    }).catch((error) => {
+      throw unreachable(provider.providerUrl, error);
+    });
+    await oauth.processRevocationResponse(response);
+  } catch (error) {
+    if (error instanceof oauth.ResponseBodyError) {
+      throw new AwsOidcError(
+        `The identity provider refused to revoke the ${hint.replace("_", " ")}: ${errorCode(error)}`,
+        {
+          hint: error.error === "invalid_client"
+            ? "check client_id, and client_secret if the IdP requires one"
+            : "end the session at the identity provider's account page instead",
+          cause: error,
+        },
+      );
+    }
+    throw tokenEndpointError(error);
+  }
+  return true;
+}
