@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import {
+  type CredentialEntry,
+  idTokenUsable,
+  refreshWindow,
+  servableCredentials,
+  type TokenEntry,
+} from "../../src/cache/entries.ts";
+
+const NOW = Date.parse("2026-11-22T12:00:00Z");
+
+function credentials(minutesLeft: number, sub = "alice"): CredentialEntry {
+  return {
+    provider: "p",
+    roleArn: "arn:aws:iam::123456789012:role/r",
+    region: "us-east-1",
+    duration: 3600,
+    sub,
+    sessionName: "alice",
+    accessKeyId: "ASIA",
+    secretAccessKey: "s",
+    sessionToken: "t",
+    expiration: new Date(NOW + minutesLeft * 60_000).toISOString(),
+  };
+}
+
+const tokens = { sub: "alice", idTokenExpiresAt: NOW / 1000 + 120 } as TokenEntry;
+
+Deno.test("refresh window: 15 min, half of sessions of 30 min or less, or as configured", () => {
+  assert.equal(refreshWindow({ duration: 3600 }), 900);
+  assert.equal(refreshWindow({ duration: 1800 }), 900);
+  assert.equal(refreshWindow({ duration: 900 }), 450);
+  assert.equal(refreshWindow({ duration: 3600, refreshWindow: 300 }), 300);
+});
+
+Deno.test("credentials are served while more than the window remains, for the same subject only", () => {
+  const provider = { duration: 3600 };
+  assert.ok(servableCredentials(credentials(16), tokens, provider, NOW));
+  assert.equal(servableCredentials(credentials(14), tokens, provider, NOW), undefined);
+  assert.equal(servableCredentials(credentials(50, "mallory"), tokens, provider, NOW), undefined);
+  assert.equal(servableCredentials(credentials(50), undefined, provider, NOW), undefined, "logged out");
+  assert.equal(servableCredentials({ ...credentials(50), expiration: "garbage" }, tokens, provider, NOW), undefined);
+  assert.ok(servableCredentials(credentials(8), tokens, { duration: 900 }, NOW), "half of a 15 min session");
+});
+
+Deno.test("an ID token goes to STS only with more than a minute left", () => {
+  assert.equal(idTokenUsable(tokens, NOW), true);
+  assert.equal(idTokenUsable({ ...tokens, idTokenExpiresAt: NOW / 1000 + 30 }, NOW), false);
+  assert.equal(idTokenUsable(undefined, NOW), false);
+});
