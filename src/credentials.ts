@@ -69,19 +69,18 @@ export async function getCredentials(
       deps.log.debug("another process refreshed the credentials meanwhile");
       return hit;
     }
-    const fresh = await obtainTokens(provider, deps, trustCache ? tokens : undefined, now);
+    const fresh = await obtainTokens(provider, deps, names.tokens, trustCache ? tokens : undefined);
     return await exchange(provider, fresh, deps, names.credentials);
   });
 }
 
 /** OIDC tokens for `provider` (for `token`): cached while the ID token is usable, else refreshed or a login. */
 export async function getTokens(provider: Provider, deps: CredentialDeps, mode: CacheMode = {}): Promise<TokenEntry> {
-  const now = deps.now ?? Date.now;
   const names = await cacheNames(provider);
   const trustCache = !mode.noCache && !mode.forceLogin;
   return await underLogin(provider, deps, names, async () => {
     const cached = trustCache ? await deps.store.read<TokenEntry>(names.tokens) : undefined;
-    return await obtainTokens(provider, deps, cached, now);
+    return await obtainTokens(provider, deps, names.tokens, cached);
   });
 }
 
@@ -111,10 +110,10 @@ async function readCached(
 async function obtainTokens(
   provider: Provider,
   deps: CredentialDeps,
+  tokensName: string,
   cached: TokenEntry | undefined,
-  now: () => number,
 ): Promise<TokenEntry> {
-  const names = await cacheNames(provider);
+  const now = deps.now ?? Date.now;
   if (cached && idTokenUsable(cached, now())) {
     deps.log.debug("using the cached ID token");
     return cached;
@@ -123,7 +122,7 @@ async function obtainTokens(
     try {
       deps.log.debug("refreshing tokens without the browser");
       const refreshed = toEntry(await deps.refresh(provider, cached), cached.loggedInAt);
-      await deps.store.write(names.tokens, { ...refreshed });
+      await deps.store.write(tokensName, { ...refreshed });
       if (idTokenUsable(refreshed, now())) return refreshed;
       deps.log.info("The identity provider refreshed the session but sent no new ID token; logging in again");
     } catch (error) {
@@ -131,7 +130,7 @@ async function obtainTokens(
     }
   }
   const tokens = toEntry(await deps.login(provider), Math.floor(now() / 1000));
-  await deps.store.write(names.tokens, { ...tokens });
+  await deps.store.write(tokensName, { ...tokens });
   return tokens;
 }
 
