@@ -1,0 +1,105 @@
+/**
+ * The pipeline's decisions with the outside world injected: a real cache in a
+ * temp directory, and login/refresh/STS functions that record their calls.
+ */
+import assert from "node:assert/strict";
+import { getCredentials } from "../src/credentials.ts";
+import { openCacheStore } from "../src/cache/store.ts";
+import { createLog } from "../src/log.ts";
+import type { Provider } from "../src/config/resolve.ts";
+import type { Tokens } from "../src/oidc/tokens.ts";
+import type { AssumeRoleRequest } from "../src/aws/sts.ts";
+import { RefreshRejected } from "../src/oidc/refresh.ts";
+
+const provider: Provider = {
+  name: "p",
+  roleArn: "arn:aws:iam::123456789012:role/r",
+  duration: 3600,
+  providerUrl: "https://idp.example",
+  clientId: "client",
+  scopes: ["openid"],
+  redirectUri: "http://127.0.0.1:{port}/auth/callback",
+  region: "us-east-1",
+  disablePkce: false,
+  disableNonce: false,
+  timeout: 5,
+  authParams: {},
+};
+
+function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    idToken: `id-${sub}-${now}`,
+    claims: { iss: "https://idp.example", sub, aud: "client", exp: now + expiresIn, iat: now, email: `${sub}@x` },
+    accessToken: "at",
+    refreshToken,
+  };
+}
+
+async function harness(refresh: () => Promise<Tokens>) {
+  const dir = await Deno.makeTempDir();
+  const calls = { login: 0, refresh: 0, sts: [] as AssumeRoleRequest[] };
+  const messages: string[] = [];
+  const deps = {
+    log: createLog({ stderr: (text) => messages.push(text), terminal: undefined }),
+    env: () => undefined,
+    store: await openCacheStore(dir),
+    login: () => (calls.login++, Promise.resolve(tokens("alice", 3600, "rt-1"))),
+    refresh: () => (calls.refresh++, refresh()),
+    assumeRole: (request: AssumeRoleRequest) => {
+      calls.sts.push(request);
+      return Promise.resolve({
+        accessKeyId: `ASIA${calls.sts.length}`,
+        secretAccessKey: "secret",
+        sessionToken: "session",
+        expiration: new Date(Date.now() + 10 * 60_000), // inside the refresh window: never served from cache
+      });
+    },
+  };
+  return { deps, calls, messages, dir };
+}
+
+Deno.test("an expired ID token is refreshed; the refreshed one goes to STS", async () => {
+  const { deps, calls, dir } = await harness(() => Promise.resolve(tokens("alice", 3600, "rt-2")));
+  deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
+  await getCredentials(provider, deps);
+  await getCredentials(provider, deps);
+  assert.deepEqual([calls.login, calls.refresh, calls.sts.length], [1, 1, 2]);
+  assert.equal(calls.sts[1].roleSessionName, "alice@x");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a refresh response without an ID token falls back to the browser, keeping the rotated refresh token", async () => {
+  const { deps, calls, messages, dir } = await harness(() =>
+    Promise.resolve({ ...tokens("alice", 30, "rt-rotated"), idToken: "old" })
+  );
+  deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
+  await getCredentials(provider, deps);
+  await getCredentials(provider, deps);
+  assert.deepEqual([calls.login, calls.refresh], [2, 1]);
+  assert.match(messages.join(""), /sent no new ID token; logging in again/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a refused refresh (another subject, invalid_grant) opens the browser", async () => {
+  const { deps, calls, messages, dir } = await harness(() =>
+    Promise.reject(new RefreshRejected("The refreshed ID token names a different issuer, subject or audience"))
+  );
+  deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
+  await getCredentials(provider, deps);
+  await getCredentials(provider, deps);
+  assert.deepEqual([calls.login, calls.refresh], [2, 1]);
+  assert.match(messages.join(""), /different issuer, subject or audience; logging in again/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--force-login opens the browser even with usable tokens; --no-cache still writes", async () => {
+  const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+  await getCredentials(provider, deps);
+  await getCredentials(provider, deps, { forceLogin: true });
+  assert.equal(calls.login, 2);
+  await getCredentials(provider, deps, { noCache: true });
+  assert.equal(calls.login, 3);
+  assert.equal((await deps.store.list()).length, 2);
+  await Deno.remove(dir, { recursive: true });
+});
