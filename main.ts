@@ -2,9 +2,10 @@
  * aws-oidc entry point: the only place that exits the process.
  *
  * `auth` with fresh cached credentials is answered by the fast path, which
- * loads no npm package but the TOML parser; everything else loads the full
- * command line lazily.
+ * loads no npm package; everything else loads the full command line lazily.
  */
+import { cachedAuth } from "./src/fast_path.ts";
+
 const encoder = new TextEncoder();
 
 function write(file: { writeSync(p: Uint8Array): number }, text: string): void {
@@ -14,8 +15,7 @@ function write(file: { writeSync(p: Uint8Array): number }, text: string): void {
 }
 
 if (Deno.args[0] === "auth") {
-  const { cachedAuth } = await import("./src/fast_path.ts");
-  const line = await cachedAuth(Deno.args.slice(1), (name) => Deno.env.get(name), (message) => {
+  const line = await cachedAuth(Deno.args.slice(1), Deno.env.toObject(), (message) => {
     write(Deno.stderr, `warning: ${message}\n`);
   });
   if (line !== undefined) {

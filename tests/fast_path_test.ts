@@ -1,36 +1,29 @@
 import assert from "node:assert/strict";
-import { parseFastAuthArgs } from "../src/fast_path.ts";
+import { fastIndexName, flagValue } from "../src/cache/fast_index.ts";
+import { cachedAuth } from "../src/fast_path.ts";
 
-Deno.test("the fast path understands the seed's auth lines", () => {
-  assert.deepEqual(parseFastAuthArgs(["google"]), { name: "google", flags: {} });
-  assert.deepEqual(
-    parseFastAuthArgs(["onelogin", "--role_arn=arn:aws:iam::0123456789012:role/your-role-name", "--duration", "7200"]),
-    { name: "onelogin", flags: { role_arn: "arn:aws:iam::0123456789012:role/your-role-name", duration: "7200" } },
-  );
-  assert.deepEqual(
-    parseFastAuthArgs(["g", "--config=/x", "--node-local-cache", "/tmp/c", "--scope", "a", "--scope=b"]),
-    {
-      name: "g",
-      flags: { scopes: ["a", "b"] },
-      config: "/x",
-      nodeLocalCache: "/tmp/c",
-    },
-  );
+Deno.test("the fast index fingerprint changes with the arguments, the relevant environment and the config", async () => {
+  const dir = await Deno.makeTempDir();
+  const config = `${dir}/config`;
+  await Deno.writeTextFile(config, 'region = "us-east-1"\n');
+  const env = { HOME: dir, PATH: "/bin", AWS_OIDC_ROLE_ARN: "arn:a" };
+  const base = await fastIndexName(["google"], config, env);
+  assert.match(base!, /^fastpath-[0-9a-f]{32}\.json$/);
+  assert.equal(await fastIndexName(["google"], config, { ...env, PATH: "/usr/bin" }), base, "PATH is irrelevant");
+  assert.notEqual(await fastIndexName(["google", "--duration", "7200"], config, env), base);
+  assert.notEqual(await fastIndexName(["google"], config, { ...env, AWS_OIDC_ROLE_ARN: "arn:b" }), base);
+  assert.notEqual(await fastIndexName(["google"], config, { ...env, AWS_REGION: "eu-west-1" }), base);
+  await Deno.writeTextFile(config, 'region = "eu-west-1"\n');
+  assert.notEqual(await fastIndexName(["google"], config, env), base, "an edited config takes the full path");
+  assert.equal(await fastIndexName(["google"], `${dir}/missing`, env), undefined);
+  await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("anything else is left to the full CLI", () => {
-  for (
-    const args of [
-      [],
-      ["--help"],
-      ["google", "--no-cache"],
-      ["google", "--force-login"],
-      ["google", "--debug"],
-      ["google", "--bogus", "x"],
-      ["google", "--duration"],
-      ["google", "positional"],
-    ]
-  ) {
-    assert.equal(parseFastAuthArgs(args), undefined, args.join(" "));
+Deno.test("flags that need the full CLI bypass the fast path", async () => {
+  for (const flag of ["--no-cache", "--force-login", "--debug", "--help"]) {
+    assert.equal(await cachedAuth(["google", flag], {}, () => {}), undefined, flag);
   }
+  assert.equal(flagValue(["g", "--config=/a"], "--config"), "/a");
+  assert.equal(flagValue(["g", "--config", "/b"], "--config"), "/b");
+  assert.equal(flagValue(["g"], "--config"), undefined);
 });

@@ -3,6 +3,11 @@ import { type Command, Option } from "commander";
 import { FIELDS, type ProviderKey } from "../config/fields.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import { getCredentials } from "../credentials.ts";
+import type { Provider } from "../config/resolve.ts";
+import { configPath } from "../config/path.ts";
+import type { CacheStore } from "../cache/store.ts";
+import { cacheNames } from "../cache/entries.ts";
+import { fastIndexName, writeFastIndex } from "../cache/fast_index.ts";
 import { credentialProcessJson } from "../output/process.ts";
 import { type CacheOptions, credentialDeps, loadProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
@@ -103,9 +108,24 @@ export async function auth(
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
   const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
   const store = await openStore(input.cache, context, log);
-  const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), {
-    noCache: input.cache.cache === false,
-    forceLogin: input.cache.forceLogin,
-  });
+  const mode = { noCache: input.cache.cache === false, forceLogin: input.cache.forceLogin };
+  const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
   context.stdout(credentialProcessJson(credentials));
+  if (context.argv[0] === "auth" && !mode.noCache && !mode.forceLogin) {
+    await rememberForFastPath(provider, store, input.globals, context);
+  }
+}
+
+/** Lets the next identical `auth` be answered by the fast path (main.ts). */
+async function rememberForFastPath(
+  provider: Provider,
+  store: CacheStore,
+  globals: GlobalOptions,
+  context: CliContext,
+): Promise<void> {
+  const args = context.argv.slice(1);
+  const name = await fastIndexName(args, configPath(globals.config, context.env), context.envObject());
+  if (!name) return;
+  const files = await cacheNames(provider);
+  await writeFastIndex(store, name, { ...files, duration: provider.duration, refreshWindow: provider.refreshWindow });
 }

@@ -3,7 +3,11 @@ import type { Log } from "../log.ts";
 
 /** The process's environment and streams. */
 export interface CliContext {
+  /** The arguments the program was started with. */
+  argv: string[];
   env: (name: string) => string | undefined;
+  /** The whole environment (for the fast path's fingerprint). */
+  envObject: () => Record<string, string>;
   /** Machine output; the only writer to stdout. */
   stdout: (text: string) => void;
   /** Builds the log once global flags are known. */

@@ -5,8 +5,12 @@
 import { Command, CommanderError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { createLog } from "../log.ts";
-import { exitCodeOf, renderError } from "../errors.ts";
+import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
+import { registerToken } from "./token.ts";
+import { registerChecks } from "./check.ts";
+import { registerStatus } from "./status.ts";
+import { registerLogout } from "./logout.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
@@ -31,11 +35,19 @@ export function buildProgram(context: CliContext): Command {
 Examples:
   aws-oidc auth google                       print credentials (use as credential_process)
   aws-oidc auth okta --role-arn arn:aws:iam::123456789012:role/dev --duration 7200
+  aws-oidc token google | jq -r .id_token    print the OIDC tokens, logging in if needed
+  aws-oidc check-token-valid google          valid (exit 0) or invalid (exit 1), from the cache alone
+  aws-oidc status                            every cached session and when it expires
+  aws-oidc logout google                     revoke the refresh token and forget the session
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
     );
   registerAuth(program, context);
+  registerToken(program, context);
+  registerChecks(program, context);
+  registerStatus(program, context);
+  registerLogout(program, context);
   program
     .command("version")
     .description("Print the version and build target")
@@ -44,7 +56,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
 }
 
 /** Runs the CLI; resolves to the exit code. */
-export async function main(args: string[], context: CliContext = processContext()): Promise<number> {
+export async function main(args: string[], context: CliContext = processContext(args)): Promise<number> {
   const program = buildProgram(context);
   try {
     await program.parseAsync(args, { from: "user" });
@@ -53,6 +65,7 @@ export async function main(args: string[], context: CliContext = processContext(
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;
     }
+    if (error instanceof QuietExit) return error.exitCode;
     const debug = args.includes("--debug");
     context.makeLog({ debug, quiet: false }).info(renderError(error, debug));
     return exitCodeOf(error);
@@ -60,10 +73,12 @@ export async function main(args: string[], context: CliContext = processContext(
 }
 
 /** The real process: environment, stdout and the stderr/terminal log. */
-export function processContext(): CliContext {
+export function processContext(argv: string[]): CliContext {
   const encoder = new TextEncoder();
   return {
+    argv,
     env: (name) => Deno.env.get(name),
+    envObject: () => Deno.env.toObject(),
     stdout: (text) => {
       const bytes = encoder.encode(text);
       let offset = 0;

@@ -4,9 +4,10 @@
  * column; unknown keys are warned about with the nearest known key.
  */
 import { parse, TomlError } from "smol-toml";
-import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { FIELDS, nearestKey } from "./fields.ts";
+
+export { configPath } from "./path.ts";
 
 /** A TOML table as parsed, before validation. */
 export type RawTable = Record<string, unknown>;
@@ -24,20 +25,6 @@ export interface ConfigFile {
 
 const PROVIDER_KEYS = new Set(FIELDS.map((field) => field.key));
 const TOP_LEVEL_KEYS = new Set([...PROVIDER_KEYS].filter((key) => key !== "name"));
-
-/** Where the config lives: `--config`, then `AWS_OIDC_CONFIG`, then `~/.aws-oidc/config`. */
-export function configPath(flag: string | undefined, env: (name: string) => string | undefined): string {
-  if (flag) return flag;
-  const fromEnv = env("AWS_OIDC_CONFIG");
-  if (fromEnv) return fromEnv;
-  const home = env("HOME") ?? env("USERPROFILE");
-  if (!home) {
-    throw new ConfigError("Cannot find the home directory to locate the config", {
-      hint: "set HOME, or pass --config / AWS_OIDC_CONFIG",
-    });
-  }
-  return join(home, ".aws-oidc", "config");
-}
 
 /** Reads and parses the config file; a missing file yields an empty config. */
 export async function loadConfigFile(path: string): Promise<ConfigFile> {

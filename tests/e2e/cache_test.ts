@@ -252,7 +252,9 @@ Deno.test("node-local cache: bootstrapped from the shared cache on first use", a
     assert.deepEqual(second.json, first.json, "served from the copied cache");
     assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
     assert.equal((await Deno.stat(local)).mode! & 0o777, 0o700);
-    const names = [...Deno.readDirSync(local)].map((entry) => entry.name).filter((name) => name.endsWith(".json"));
+    const names = [...Deno.readDirSync(local)].map((entry) => entry.name).filter((name) =>
+      /^(tokens|credentials)-/.test(name)
+    );
     assert.equal(names.length, 2);
     await w.agent.stop(); // the first browser holds the profile
     const viaEnv = await runCli(["auth", "idp", "--no-cache"], { ...w.env, AWS_OIDC_NODE_LOCAL_CACHE: local });

@@ -1,0 +1,74 @@
+/**
+ * The fast path's index. After the full CLI answers an `auth` invocation, it
+ * records which cache files answered it, under a fingerprint of everything
+ * that decided the answer: the arguments, the config file's identity (path,
+ * size, modification time, inode) and the environment variables aws-oidc
+ * reads. The next identical invocation then finds its credentials without
+ * parsing TOML or loading any npm package; any change to the config, the flags
+ * or the environment changes the fingerprint and takes the full path again.
+ *
+ * Loaded on the fast cached path: Deno APIs and local modules only.
+ */
+import type { CacheStore } from "./store.ts";
+
+/** What one invocation needs to answer from the cache. */
+export interface FastIndexEntry {
+  tokens: string;
+  credentials: string;
+  duration: number;
+  refreshWindow?: number;
+}
+
+/** Environment variables (besides every `AWS_OIDC_*`) that change what `auth` resolves to. */
+const RELEVANT_ENV = [
+  "HOME",
+  "USERPROFILE",
+  "AWS_REGION",
+  "AWS_DEFAULT_REGION",
+  "AWS_ENDPOINT_URL_STS",
+  "AWS_ENDPOINT_URL",
+];
+
+/** The index file name for an invocation, or undefined when the config file cannot be examined. */
+export async function fastIndexName(
+  args: string[],
+  configFile: string,
+  env: Record<string, string>,
+): Promise<string | undefined> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(configFile);
+  } catch {
+    return undefined;
+  }
+  const relevant = Object.keys(env)
+    .filter((name) => name.startsWith("AWS_OIDC_") || RELEVANT_ENV.includes(name))
+    .sort()
+    .map((name) => [name, env[name]]);
+  const fingerprint = JSON.stringify({
+    v: 1,
+    args,
+    config: [configFile, info.size, info.mtime?.getTime() ?? null, info.ino ?? null],
+    env: relevant,
+  });
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(fingerprint));
+  const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `fastpath-${hex}.json`;
+}
+
+/** Records an entry (best effort: the fast path is an optimisation). */
+export async function writeFastIndex(store: CacheStore, name: string, entry: FastIndexEntry): Promise<void> {
+  await store.write(name, { ...entry }).catch(() => {});
+}
+
+/** Flags after which the cache must not answer, or which the full CLI must see. */
+export const FULL_PATH_FLAGS = new Set(["--no-cache", "--force-login", "--debug", "-h", "--help"]);
+
+/** The value of `--name value` or `--name=value` among `args`. */
+export function flagValue(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
