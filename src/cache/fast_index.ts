@@ -51,9 +51,21 @@ export async function fastIndexName(
     config: [configFile, info.size, info.mtime?.getTime() ?? null, info.ino ?? null],
     env: relevant,
   });
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(fingerprint));
-  const hex = Array.from(new Uint8Array(digest).subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
-  return `fastpath-${hex}.json`;
+  return `fastpath-${fnv1a(fingerprint, 0x811c9dc5)}${fnv1a(fingerprint, 0x01000193)}.json`;
+}
+
+/**
+ * 32-bit FNV-1a as 8 hex digits. Not a security boundary (the index lives in
+ * the private cache directory and names files there); cheap, unlike WebCrypto's
+ * first use, on the path that runs before every `aws` command.
+ */
+function fnv1a(text: string, seed: number): string {
+  let hash = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
 }
 
 /** Records an entry (best effort: the fast path is an optimisation). */
