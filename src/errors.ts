@@ -36,6 +36,21 @@ export class ConfigError extends UsageError {
   }
 }
 
+/**
+ * Not a failure to report: the command has printed its answer and its exit
+ * code is part of that answer (`check-token-valid` says `invalid` and exits 1).
+ * Rendered as nothing.
+ */
+export class QuietExit extends AwsOidcError {
+  override readonly exitCode: number;
+
+  constructor(exitCode: number) {
+    super(`Exit code ${exitCode}`);
+    this.name = "QuietExit";
+    this.exitCode = exitCode;
+  }
+}
+
 /** The exit code for any thrown value. */
 export function exitCodeOf(error: unknown): number {
   return error instanceof AwsOidcError ? error.exitCode : 1;

@@ -1,0 +1,190 @@
+/**
+ * `aws-oidc logout <provider>` / `aws-oidc logout --all`: revoke the refresh
+ * token at the IdP (RFC 7009), then delete the cached tokens and every
+ * credential file obtained with them.
+ *
+ * The local files are deleted even when revocation fails (the IdP cannot be
+ * reached, or refuses): a logout must not leave a usable refresh token on
+ * disk. The command then exits 1, because the token may still be valid at the
+ * IdP until it expires. An IdP without a revocation endpoint is said so, and
+ * is not a failure.
+ */
+import type { Command } from "commander";
+import { AwsOidcError, UsageError } from "../errors.ts";
+import type { Log } from "../log.ts";
+import type { FlagValues, Provider } from "../config/resolve.ts";
+import type { CacheStore } from "../cache/store.ts";
+import { cacheNames, type CredentialEntry, type TokenEntry } from "../cache/entries.ts";
+import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
+import { addProviderFlags, providerFlagValues } from "./auth.ts";
+import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
+import { type CacheOptions, loadProvider, openStore } from "./setup.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+/** Whom to log out: one provider (with its setting flags) or every cached session. */
+export type LogoutTarget = { all: true } | { all: false; name: string; flags: FlagValues };
+
+/** The outside world of `logout`. */
+export interface LogoutDeps {
+  /** Resolves to false when the IdP has no revocation endpoint. */
+  revoke: (provider: Provider, token: string, hint: TokenTypeHint) => Promise<boolean>;
+}
+
+/** Registers the command. */
+export function registerLogout(program: Command, context: CliContext): void {
+  const command = program
+    .command("logout")
+    .description("Revoke the refresh token at the identity provider and delete the cached tokens and credentials")
+    .argument("[provider]", "name of an [[AuthProvider]] in the config file")
+    .option("--all", "log out of every cached session");
+  addNodeLocalCacheFlag(addProviderFlags(command)).addHelpText(
+    "after",
+    `
+Examples:
+  aws-oidc logout google
+  aws-oidc logout --all
+
+The cached files are deleted even when the identity provider cannot be reached; the
+exit code is then 1, as the refresh token may stay valid there until it expires.`,
+  );
+  command.action(async (name: string | undefined, _options: unknown, self: Command) => {
+    const options = self.optsWithGlobals<GlobalOptions & CacheOptions & { all?: boolean } & Record<string, unknown>>();
+    const target = parseLogoutTarget(name, options.all ?? false, providerFlagValues(options));
+    await logout({ target, globals: options, cache: options }, context);
+  });
+}
+
+/** Checks that exactly one of a provider name and --all was given, and no settings with --all. */
+export function parseLogoutTarget(name: string | undefined, all: boolean, flags: FlagValues): LogoutTarget {
+  if (name !== undefined && all) {
+    throw new UsageError(`Give a provider name or --all, not both (got "${name}" and --all)`, {
+      hint: "aws-oidc logout google, or aws-oidc logout --all",
+    });
+  }
+  if (all) {
+    const given = Object.keys(flags);
+    if (given.length > 0) {
+      throw new UsageError(`--all takes no provider settings (got ${given.join(", ")})`, {
+        hint: "each cached session is revoked with the settings of its provider in the config file",
+      });
+    }
+    return { all: true };
+  }
+  if (name === undefined) {
+    throw new UsageError("logout needs a provider name or --all", {
+      hint: "aws-oidc logout google, or aws-oidc logout --all",
+    });
+  }
+  return { all: false, name, flags };
+}
+
+/** The work of `logout`, callable without the CLI. */
+export async function logout(
+  input: { target: LogoutTarget; globals: GlobalOptions; cache: CacheOptions },
+  context: CliContext,
+  deps: LogoutDeps = { revoke: revokeToken },
+): Promise<void> {
+  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const store = await openStore(input.cache, context, log);
+  const failures: AwsOidcError[] = [];
+  const end = async (file: string, provider: Provider | undefined) => {
+    const failure = await endTokenSession(store, file, provider, { deps, log });
+    if (failure) failures.push(failure);
+  };
+  if (input.target.all) {
+    const providers = await providersByTokenFile(input.globals, context, log);
+    let removed = 0;
+    for (const file of await store.list()) {
+      if (file.startsWith("tokens-")) await end(file, providers.get(file)?.[0]);
+      // Everything goes, the fast path's index included; only sessions are counted.
+      if (await store.remove(file) && /^(tokens|credentials)-/.test(file)) removed++;
+    }
+    log.info(
+      removed === 0
+        ? `No cached sessions in "${store.dir}"`
+        : `Removed ${count(removed, "cached token and credential file")}`,
+    );
+  } else {
+    const target = input.target;
+    const provider = await loadProvider(target.name, target.flags, input.globals, context, log);
+    const { tokens } = await cacheNames(provider);
+    await end(tokens, provider);
+    const sharing = (await providersByTokenFile(input.globals, context, log)).get(tokens) ?? [];
+    const names = new Set([provider.name, ...sharing.map((other) => other.name)]);
+    const removed = (await store.remove(tokens) ? 1 : 0) + await removeCredentialsOf(store, names);
+    log.info(
+      removed === 0
+        ? `No cached session for "${provider.name}"`
+        : `Logged out of "${provider.name}": removed ${count(removed, "cache file")}`,
+    );
+  }
+  if (failures.length > 0) {
+    const [first] = failures;
+    throw new AwsOidcError(`The cached session was removed, but revocation failed: ${first.message}`, {
+      hint: `${
+        first.hint ? `${first.hint}; ` : ""
+      }the refresh token may stay valid at the identity provider until it expires`,
+      cause: first,
+    });
+  }
+}
+
+/**
+ * Revokes the refresh token (else the access token) of the token file `file`
+ * when a provider to do it with is known. Resolves to the failure, if any;
+ * the file itself is left for the caller to delete.
+ */
+async function endTokenSession(
+  store: CacheStore,
+  file: string,
+  provider: Provider | undefined,
+  options: { deps: LogoutDeps; log: Log },
+): Promise<AwsOidcError | undefined> {
+  const { deps, log } = options;
+  const entry = await store.read<TokenEntry>(file);
+  if (!entry) return undefined;
+  const [token, hint]: [string | undefined, TokenTypeHint] = entry.refreshToken
+    ? [entry.refreshToken, "refresh_token"]
+    : [entry.accessToken, "access_token"];
+  if (!token) return undefined;
+  log.secret(token);
+  const what = hint === "refresh_token" ? "refresh token" : "access token";
+  if (!provider) {
+    log.warn(
+      `Not revoking the ${what} of "${entry.issuer}" (client "${entry.clientId}"): no provider in the config uses it`,
+    );
+    return undefined;
+  }
+  try {
+    if (await deps.revoke(provider, token, hint)) {
+      log.info(`Revoked the ${what} at "${provider.providerUrl}"`);
+    } else {
+      log.warn(
+        `The identity provider "${provider.providerUrl}" publishes no revocation_endpoint; ` +
+          `the ${what} stays valid there until it expires`,
+      );
+    }
+    return undefined;
+  } catch (error) {
+    return error instanceof AwsOidcError ? error : new AwsOidcError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * Deletes the credential files obtained by the providers in `names` (the one
+ * logged out and any other sharing its tokens). Credential entries record the
+ * provider's name, not its issuer and client, so that is what they are matched on.
+ */
+async function removeCredentialsOf(store: CacheStore, names: Set<string>): Promise<number> {
+  let removed = 0;
+  for (const file of await store.list()) {
+    if (!file.startsWith("credentials-")) continue;
+    const entry = await store.read<CredentialEntry>(file);
+    if (entry && names.has(entry.provider) && await store.remove(file)) removed++;
+  }
+  return removed;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,54 @@
+/** `aws-oidc token <provider>`: the OIDC tokens as JSON on stdout, for tools that want them. */
+import type { Command } from "commander";
+import type { FlagValues } from "../config/resolve.ts";
+import { getTokens } from "../credentials.ts";
+import type { TokenEntry } from "../cache/entries.ts";
+import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
+import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+const EXAMPLES = `
+Examples:
+  aws-oidc token google | jq -r .id_token      the ID token, logging in if needed
+  aws-oidc token google --force-login          a fresh login even when tokens are cached
+
+stdout: {"version":1,"id_token":…,"access_token":…,"expiry":"<the ID token's exp, ISO 8601>"}`;
+
+/** Registers the command. */
+export function registerToken(program: Command, context: CliContext): void {
+  const command = program
+    .command("token")
+    .description("Print the provider's OIDC ID and access tokens as JSON, logging in if needed")
+    .argument("<provider>", "name of an [[AuthProvider]] in the config file");
+  addProviderFlags(command);
+  addCacheFlags(command).addHelpText("after", EXAMPLES);
+  command.action(async (name: string, _options: unknown, self: Command) => {
+    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & Record<string, unknown>>();
+    await token({ name, flags: providerFlagValues(options), globals: options, cache: options }, context);
+  });
+}
+
+/** The work of `token`, callable without the CLI. */
+export async function token(
+  input: { name: string; flags: FlagValues; globals: GlobalOptions; cache: AuthOptions },
+  context: CliContext,
+): Promise<void> {
+  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
+  const store = await openStore(input.cache, context, log);
+  const tokens = await getTokens(provider, credentialDeps(provider, store, context, log), {
+    noCache: input.cache.cache === false,
+    forceLogin: input.cache.forceLogin,
+  });
+  context.stdout(tokenJson(tokens));
+}
+
+/** The one line `token` prints; the refresh token is never part of it. */
+export function tokenJson(tokens: TokenEntry): string {
+  return JSON.stringify({
+    version: 1,
+    id_token: tokens.idToken,
+    access_token: tokens.accessToken,
+    expiry: new Date(tokens.idTokenExpiresAt * 1000).toISOString(),
+  }) + "\n";
+}
