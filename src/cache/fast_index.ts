@@ -1,9 +1,9 @@
 /**
  * The fast path's index. After the full CLI answers an `auth` invocation, it
  * records which cache files answered it, under a fingerprint of everything
- * that decided the answer: the arguments, the config file's identity (path,
- * size, modification time, inode) and the environment variables aws-oidc
- * reads. The next identical invocation then finds its credentials without
+ * that decided the answer: the arguments, the config file's path and content
+ * (not its modification time, which some file systems keep to the second) and
+ * the environment variables aws-oidc reads. The next identical invocation then finds its credentials without
  * parsing TOML or loading any npm package; any change to the config, the flags
  * or the environment changes the fingerprint and takes the full path again.
  *
@@ -35,9 +35,9 @@ export async function fastIndexName(
   configFile: string,
   env: Record<string, string>,
 ): Promise<string | undefined> {
-  let info: Deno.FileInfo;
+  let config: string;
   try {
-    info = await Deno.stat(configFile);
+    config = await Deno.readTextFile(configFile);
   } catch {
     return undefined;
   }
@@ -48,7 +48,7 @@ export async function fastIndexName(
   const fingerprint = JSON.stringify({
     v: 1,
     args,
-    config: [configFile, info.size, info.mtime?.getTime() ?? null, info.ino ?? null],
+    config: [configFile, config],
     env: relevant,
   });
   return `fastpath-${fnv1a(fingerprint, 0x811c9dc5)}${fnv1a(fingerprint, 0x01000193)}.json`;
