@@ -18,9 +18,7 @@ function write(file: { writeSync(p: Uint8Array): number }, text: string): void {
 }
 
 if (Deno.args[0] === "auth") {
-  const line = await cachedAuth(Deno.args.slice(1), Deno.env.toObject(), (message) => {
-    write(Deno.stderr, `warning: ${message}\n`);
-  });
+  const line = cachedAuth(Deno.args.slice(1), Deno.env.toObject());
   if (line !== undefined) {
     write(Deno.stdout, line);
     Deno.exit(0);

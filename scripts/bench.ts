@@ -269,8 +269,8 @@ async function populate(bench: Bench): Promise<Row[]> {
 }
 
 /** Warns when src/fast_path.ts, called in this process, would not answer from the cache. */
-async function checkFastPath(bench: Bench): Promise<string> {
-  const line = await cachedAuth([PROVIDER], bench.env, (message) => progress(`warning: ${message}`));
+function checkFastPath(bench: Bench): string {
+  const line = cachedAuth([PROVIDER], bench.env);
   if (line === undefined) {
     progress("warning: src/fast_path.ts cachedAuth() returned undefined: A runs go through the full CLI");
     return "fast path MISSED (cachedAuth returned undefined)";
@@ -280,7 +280,7 @@ async function checkFastPath(bench: Bench): Promise<string> {
 
 /** Cached `auth` (A), an empty script (B) and the reference B₀, interleaved: A, B, B₀, A, B, B₀… */
 async function cachedPath(bench: Bench, runs: number): Promise<Row[]> {
-  const fastPath = await checkFastPath(bench);
+  const fastPath = checkFastPath(bench);
   progress(`cached path: ${WARMUP_RUNS} warm-up + ${runs} interleaved runs each of A (auth), B and B₀ (empty script)`);
   const a: Sample[] = [];
   const b: Sample[] = [];

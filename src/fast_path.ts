@@ -2,40 +2,49 @@
  * The cached `auth` path, which runs before every `aws` command: when the
  * fast index (see cache/fast_index.ts) knows this exact invocation and its
  * credentials are still fresh, answer without parsing the config or loading
- * any npm package. Anything else returns undefined and the full CLI takes over.
+ * any npm package.
+ *
+ * It only reads, synchronously (an async file operation starts Deno's blocking
+ * thread pool, which costs more than the reads themselves), and only serves a
+ * pristine cache: a missing, corrupted, symlinked or loosely permitted file or
+ * directory returns undefined, and the full CLI takes over, repairs and reports.
  */
 import { configPath } from "./config/path.ts";
-import { cacheDir, openCacheStore } from "./cache/store.ts";
+import { CACHE_VERSION } from "./cache/keys.ts";
+import { cacheDir } from "./cache/dir.ts";
 import { type FastIndexEntry, fastIndexName, flagValue, FULL_PATH_FLAGS } from "./cache/fast_index.ts";
 import { type CredentialEntry, servableCredentials, type TokenEntry } from "./cache/entries.ts";
 import { credentialProcessJson } from "./output/process.ts";
 
+const POSIX = Deno.build.os !== "windows";
+
 /** The credential_process line for `auth <args>` from the cache, or undefined. */
-export async function cachedAuth(
-  args: string[],
-  env: Record<string, string>,
-  report: (message: string) => void,
-  now = Date.now(),
-): Promise<string | undefined> {
+export function cachedAuth(args: string[], env: Record<string, string>, now = Date.now()): string | undefined {
   if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
   const get = (name: string): string | undefined => env[name];
   try {
-    const indexName = await fastIndexName(args, configPath(flagValue(args, "--config"), get), env);
-    if (!indexName) return undefined;
-    const nodeLocal = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE");
-    const dir = nodeLocal || cacheDir(undefined, get);
-    // A missing directory is the full path's to create (and, node-local, to seed from the shared cache).
-    if (!(await Deno.stat(dir).then((info) => info.isDirectory, () => false))) return undefined;
-    const store = await openCacheStore(dir, { onProblem: report });
-    const index = await store.read<FastIndexEntry>(indexName);
+    const config = configPath(flagValue(args, "--config"), get);
+    const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), env);
+    const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
+    const info = Deno.statSync(dir);
+    if (!info.isDirectory || (POSIX && (info.mode! & 0o077) !== 0)) return undefined;
+    const index = readPristine<FastIndexEntry>(dir, indexName);
     if (!index) return undefined;
-    const [credentials, tokens] = await Promise.all([
-      store.read<CredentialEntry>(index.credentials),
-      store.read<TokenEntry>(index.tokens),
-    ]);
+    const credentials = readPristine<CredentialEntry>(dir, index.credentials);
+    const tokens = readPristine<TokenEntry>(dir, index.tokens);
     const hit = servableCredentials(credentials, tokens, index, now);
     return hit ? credentialProcessJson(hit) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A cache file's data when it is a 0600 regular file of the current version; anything else is the full path's. */
+function readPristine<T>(dir: string, name: string): T | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/.test(name)) return undefined;
+  const path = `${dir}/${name}`;
+  const info = Deno.lstatSync(path);
+  if (!info.isFile || (POSIX && (info.mode! & 0o777) !== 0o600)) return undefined;
+  const data = JSON.parse(Deno.readTextFileSync(path));
+  return data?.v === CACHE_VERSION ? data as T : undefined;
 }

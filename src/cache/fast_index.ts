@@ -29,18 +29,8 @@ const RELEVANT_ENV = [
   "AWS_ENDPOINT_URL",
 ];
 
-/** The index file name for an invocation, or undefined when the config file cannot be examined. */
-export async function fastIndexName(
-  args: string[],
-  configFile: string,
-  env: Record<string, string>,
-): Promise<string | undefined> {
-  let config: string;
-  try {
-    config = await Deno.readTextFile(configFile);
-  } catch {
-    return undefined;
-  }
+/** The index file name for `auth <args>` given the config file's path and content. */
+export function fastIndexName(args: string[], configFile: string, config: string, env: Record<string, string>): string {
   const relevant = Object.keys(env)
     .filter((name) => name.startsWith("AWS_OIDC_") || RELEVANT_ENV.includes(name))
     .sort()

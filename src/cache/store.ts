@@ -10,6 +10,10 @@
 import { AwsOidcError } from "../errors.ts";
 import { CACHE_VERSION } from "./keys.ts";
 
+import { joinPath } from "./dir.ts";
+
+export { cacheDir } from "./dir.ts";
+
 /** The cache directory's files, by name (`tokens-….json`, never a path). */
 export interface CacheStore {
   readonly dir: string;
@@ -43,7 +47,6 @@ const STALE_TEMP_MS = 60 * 60 * 1000;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/;
 const TEMP = /^\..+\.tmp$/;
 const WINDOWS = Deno.build.os === "windows";
-const SEPARATOR = WINDOWS ? "\\" : "/";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -59,27 +62,6 @@ export async function openCacheStore(dir: string, options: StoreOptions = {}): P
   const report = options.onProblem ?? (() => {});
   await ensureDirectory(dir, report);
   return new FileCacheStore(dir, report);
-}
-
-/**
- * The cache directory: the flag, else `AWS_OIDC_CACHE_DIR`, else
- * `~/.aws-oidc/cache`. Empty values count as unset; a leading `~` is expanded.
- *
- * @throws {AwsOidcError} when the home directory is needed and unknown.
- */
-export function cacheDir(flag: string | undefined, env: (name: string) => string | undefined): string {
-  const home = () => {
-    const value = env(WINDOWS ? "USERPROFILE" : "HOME") || env("HOME");
-    if (value) return value;
-    throw new AwsOidcError("Cannot find the home directory for the cache", {
-      hint: "set AWS_OIDC_CACHE_DIR or pass --cache-dir",
-    });
-  };
-  const chosen = flag || env("AWS_OIDC_CACHE_DIR");
-  if (!chosen) return joinPath(home(), ".aws-oidc", "cache");
-  if (chosen === "~") return home();
-  if (chosen.startsWith("~/") || (WINDOWS && chosen.startsWith("~\\"))) return joinPath(home(), chosen.slice(2));
-  return chosen;
 }
 
 class FileCacheStore implements CacheStore {
@@ -246,11 +228,6 @@ function unusableDirectory(dir: string, cause: unknown): AwsOidcError {
     hint: "check its permissions, or choose another directory with AWS_OIDC_CACHE_DIR",
     cause,
   });
-}
-
-/** Joins path segments; trailing separators on the first are dropped (the root becomes ""). */
-function joinPath(first: string, ...rest: string[]): string {
-  return [first.replace(/[\\/]+$/, ""), ...rest].join(SEPARATOR);
 }
 
 /** The JSON in `bytes`, or undefined when they are not UTF-8 JSON. */

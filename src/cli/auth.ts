@@ -4,12 +4,12 @@ import { FIELDS, type ProviderKey } from "../config/fields.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import { getCredentials } from "../credentials.ts";
 import type { Provider } from "../config/resolve.ts";
-import { configPath } from "../config/path.ts";
+import type { ConfigFile } from "../config/load.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { cacheNames } from "../cache/entries.ts";
 import { fastIndexName, writeFastIndex } from "../cache/fast_index.ts";
 import { credentialProcessJson } from "../output/process.ts";
-import { type CacheOptions, credentialDeps, loadProvider, openStore } from "./setup.ts";
+import { type CacheOptions, credentialDeps, loadConfigAndProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
@@ -106,13 +106,13 @@ export async function auth(
   context: CliContext,
 ): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
+  const { config, provider } = await loadConfigAndProvider(input.name, input.flags, input.globals, context, log);
   const store = await openStore(input.cache, context, log);
   const mode = { noCache: input.cache.cache === false, forceLogin: input.cache.forceLogin };
   const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
   context.stdout(credentialProcessJson(credentials));
-  if (context.argv[0] === "auth" && !mode.noCache && !mode.forceLogin) {
-    await rememberForFastPath(provider, store, input.globals, context);
+  if (context.argv[0] === "auth" && config.exists && !mode.noCache && !mode.forceLogin) {
+    await rememberForFastPath(provider, store, config, context);
   }
 }
 
@@ -120,12 +120,10 @@ export async function auth(
 async function rememberForFastPath(
   provider: Provider,
   store: CacheStore,
-  globals: GlobalOptions,
+  config: ConfigFile,
   context: CliContext,
 ): Promise<void> {
-  const args = context.argv.slice(1);
-  const name = await fastIndexName(args, configPath(globals.config, context.env), context.envObject());
-  if (!name) return;
+  const name = fastIndexName(context.argv.slice(1), config.path, config.text, context.envObject());
   const files = await cacheNames(provider);
   await writeFastIndex(store, name, { ...files, duration: provider.duration, refreshWindow: provider.refreshWindow });
 }

@@ -3,7 +3,7 @@
  * provider resolved, the cache opened, and the pipeline's dependencies built.
  */
 import type { Log } from "../log.ts";
-import { configPath, loadConfigFile } from "../config/load.ts";
+import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
 import { type FlagValues, type Provider, resolveProvider } from "../config/resolve.ts";
 import { openCache } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
@@ -27,11 +27,22 @@ export async function loadProvider(
   context: CliContext,
   log: Log,
 ): Promise<Provider> {
+  return (await loadConfigAndProvider(name, flags, globals, context, log)).provider;
+}
+
+/** {@link loadProvider}, also returning the config file it read. */
+export async function loadConfigAndProvider(
+  name: string,
+  flags: FlagValues,
+  globals: GlobalOptions,
+  context: CliContext,
+  log: Log,
+): Promise<{ config: ConfigFile; provider: Provider }> {
   const config = await loadConfigFile(configPath(globals.config, context.env));
   for (const warning of config.warnings) log.warn(warning);
   const provider = resolveProvider({ config, name, flags, env: context.env });
   log.secret(provider.clientSecret);
-  return provider;
+  return { config, provider };
 }
 
 /** Opens the cache (node-local when asked), reporting repairs on stderr. */

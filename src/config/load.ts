@@ -17,6 +17,8 @@ export interface ConfigFile {
   path: string;
   /** False when the file does not exist (flags and environment may still suffice). */
   exists: boolean;
+  /** The file's text as parsed ("" when absent). */
+  text: string;
   /** Top-level keys other than `AuthProvider`. */
   defaults: RawTable;
   providers: RawTable[];
@@ -33,18 +35,18 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
     text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      return { path, exists: false, defaults: {}, providers: [], warnings: [] };
+      return { path, exists: false, text: "", defaults: {}, providers: [], warnings: [] };
     }
     throw new ConfigError(`Cannot read config file "${path}": ${(error as Error).message}`, {
       hint: "check the file's permissions",
       cause: error,
     });
   }
-  return { ...parseConfig(text, path), path, exists: true };
+  return { ...parseConfig(text, path), path, exists: true, text };
 }
 
 /** Parses config text; exported for tests and fuzzing. */
-export function parseConfig(text: string, path = "config"): Omit<ConfigFile, "path" | "exists"> {
+export function parseConfig(text: string, path = "config"): Omit<ConfigFile, "path" | "exists" | "text"> {
   let document: RawTable;
   try {
     document = parse(text) as RawTable;

@@ -18,7 +18,7 @@ agent = ["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory
 `;
 
 function config(text: string): ConfigFile {
-  return { ...parseConfig(text, "/home/me/.aws-oidc/config"), path: "/home/me/.aws-oidc/config", exists: true };
+  return { ...parseConfig(text, "/home/me/.aws-oidc/config"), path: "/home/me/.aws-oidc/config", exists: true, text };
 }
 
 function resolve(text: string, name = "google", flags: FlagValues = {}, env: Record<string, string> = {}) {
@@ -98,7 +98,7 @@ Deno.test("a missing config file says where it looked", () => {
   configError(
     () =>
       resolveProvider({
-        config: { path: "/nope/config", exists: false, defaults: {}, providers: [], warnings: [] },
+        config: { path: "/nope/config", exists: false, text: "", defaults: {}, providers: [], warnings: [] },
         name: "google",
         env: () => undefined,
       }),
