@@ -188,6 +188,8 @@ async function exchange(
   deps.log.secret(credentials.sessionToken);
   const entry: CredentialEntry = {
     provider: provider.name,
+    issuer: provider.providerUrl,
+    clientId: provider.clientId,
     roleArn: provider.roleArn,
     region: provider.region,
     duration: provider.duration,

@@ -28,6 +28,9 @@ export interface TokenEntry {
 /** STS credentials of one credential set. */
 export interface CredentialEntry {
   provider: string;
+  /** The provider identity (as configured: `provider_url` and `client_id`) whose tokens obtained them. */
+  issuer: string;
+  clientId: string;
   roleArn: string;
   region: string;
   duration: number;

@@ -111,7 +111,7 @@ export async function logout(
     await end(tokens, provider);
     const sharing = (await providersByTokenFile(input.globals, context, log)).get(tokens) ?? [];
     const names = new Set([provider.name, ...sharing.map((other) => other.name)]);
-    const removed = (await store.remove(tokens) ? 1 : 0) + await removeCredentialsOf(store, names);
+    const removed = (await store.remove(tokens) ? 1 : 0) + await removeCredentialsOf(store, names, provider);
     log.info(
       removed === 0
         ? `No cached session for "${provider.name}"`
@@ -171,16 +171,22 @@ async function endTokenSession(
 }
 
 /**
- * Deletes the credential files obtained by the providers in `names` (the one
- * logged out and any other sharing its tokens). Credential entries record the
- * provider's name, not its issuer and client, so that is what they are matched on.
+ * Deletes the credential files obtained with the logged-out identity: those
+ * recording its issuer and client id, and those of the providers in `names`
+ * (the one logged out and any other sharing its tokens).
  */
-async function removeCredentialsOf(store: CacheStore, names: Set<string>): Promise<number> {
+async function removeCredentialsOf(
+  store: CacheStore,
+  names: Set<string>,
+  identity: { providerUrl: string; clientId: string },
+): Promise<number> {
   let removed = 0;
   for (const file of await store.list()) {
     if (!file.startsWith("credentials-")) continue;
     const entry = await store.read<CredentialEntry>(file);
-    if (entry && names.has(entry.provider) && await store.remove(file)) removed++;
+    if (!entry) continue;
+    const sameIdentity = entry.issuer === identity.providerUrl && entry.clientId === identity.clientId;
+    if ((sameIdentity || names.has(entry.provider)) && await store.remove(file)) removed++;
   }
   return removed;
 }

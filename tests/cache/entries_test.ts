@@ -12,6 +12,8 @@ const NOW = Date.parse("2026-11-22T12:00:00Z");
 function credentials(minutesLeft: number, sub = "alice"): CredentialEntry {
   return {
     provider: "p",
+    issuer: "https://idp.example",
+    clientId: "client",
     roleArn: "arn:aws:iam::123456789012:role/r",
     region: "us-east-1",
     duration: 3600,

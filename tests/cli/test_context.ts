@@ -82,6 +82,8 @@ export function tokenEntry(idTokenTtl: number, overrides: Partial<TokenEntry> = 
 export function credentialEntry(provider: string, ttl: number, roleArn: string): CredentialEntry {
   return {
     provider,
+    issuer: "https://unused.example",
+    clientId: "unused",
     roleArn,
     region: "us-east-1",
     duration: 3600,
