@@ -20,7 +20,7 @@ import {
 } from "./cache/entries.ts";
 import { withLock } from "./cache/lock.ts";
 import { roleSessionName } from "./aws/session_name.ts";
-import type { AssumeRoleRequest, AwsCredentials } from "./aws/sts.ts";
+import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./aws/sts.ts";
 import type { IdTokenClaims } from "./oidc/id_token.ts";
 
 /** The outside world the pipeline touches; every piece injectable. */
@@ -33,6 +33,8 @@ export interface CredentialDeps {
   /** The refresh token grant; throws when the refresh token is no good. */
   refresh: (provider: Provider, cached: TokenEntry) => Promise<Tokens>;
   assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
+  /** Role chaining after the web identity step. */
+  assumeChain: (request: ChainRequest) => Promise<AwsCredentials>;
   stsEndpoint?: string;
   now?: () => number;
 }
@@ -176,21 +178,28 @@ async function exchange(
       deps.stsEndpoint ?? "default endpoint"
     })`,
   );
-  const credentials = await deps.assumeRole({
+  const request = {
     roleArn: provider.roleArn,
     webIdentityToken: tokens.idToken,
     roleSessionName: sessionName,
     durationSeconds: provider.duration,
     region: provider.region,
     endpoint: deps.stsEndpoint,
-  });
+  };
+  let credentials = await deps.assumeRole(request);
+  if (provider.chain.length) {
+    deps.log.debug(`chaining to ${provider.chain.join(" → ")}`);
+    credentials = await deps.assumeChain({ ...request, credentials, chain: provider.chain });
+  }
+  const roles = [provider.roleArn, ...provider.chain];
   deps.log.secret(credentials.secretAccessKey);
   deps.log.secret(credentials.sessionToken);
   const entry: CredentialEntry = {
     provider: provider.name,
     issuer: provider.providerUrl,
     clientId: provider.clientId,
-    roleArn: provider.roleArn,
+    roleArn: roles.at(-1)!,
+    via: roles.length > 1 ? roles.slice(0, -1) : undefined,
     region: provider.region,
     duration: provider.duration,
     sub: tokens.sub,

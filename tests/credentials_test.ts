@@ -24,6 +24,7 @@ const provider: Provider = {
   disableNonce: false,
   timeout: 5,
   authParams: {},
+  chain: [],
 };
 
 function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {
@@ -55,6 +56,7 @@ async function harness(refresh: () => Promise<Tokens>) {
         expiration: new Date(Date.now() + 10 * 60_000), // inside the refresh window: never served from cache
       });
     },
+    assumeChain: () => Promise.reject(new Error("no chain configured")),
   };
   return { deps, calls, messages, dir };
 }

@@ -36,22 +36,77 @@ export function stsEndpoint(
 
 /** Calls STS; the error thrown says what to fix and keeps the AWS code. */
 export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest): Promise<AwsCredentials> {
-  const { STSClient, AssumeRoleWithWebIdentityCommand } = await import("@aws-sdk/client-sts");
-  const client = new STSClient({
-    region: request.region,
-    endpoint: request.endpoint,
-    maxAttempts: 3,
-  });
-  try {
-    const output = await client.send(
-      new AssumeRoleWithWebIdentityCommand({
+  const sts = await import("@aws-sdk/client-sts");
+  return await callSts(request, undefined, (client) =>
+    client.send(
+      new sts.AssumeRoleWithWebIdentityCommand({
         RoleArn: request.roleArn,
         RoleSessionName: request.roleSessionName,
         WebIdentityToken: request.webIdentityToken,
         DurationSeconds: request.durationSeconds,
       }),
-    );
-    const credentials = output.Credentials;
+    ));
+}
+
+/** Inputs of {@link assumeRoleChain}. */
+export interface ChainRequest {
+  /** The web identity credentials the chain starts from. */
+  credentials: AwsCredentials;
+  /** Roles to assume in turn. */
+  chain: string[];
+  roleSessionName: string;
+  /** Requested per step; AWS caps chained sessions at one hour, so at most 3600 is asked for. */
+  durationSeconds: number;
+  region: string;
+  endpoint?: string;
+}
+
+/** AWS's limit for a role session reached by role chaining. */
+export const CHAINED_SESSION_LIMIT = 3600;
+
+/**
+ * Role chaining: `AssumeRole` into each role of `chain` in turn, each call
+ * signed with the previous step's credentials (hub-and-spoke accounts).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
+ */
+export async function assumeRoleChain(request: ChainRequest): Promise<AwsCredentials> {
+  const sts = await import("@aws-sdk/client-sts");
+  let credentials = request.credentials;
+  let previous = "the web identity role";
+  for (const roleArn of request.chain) {
+    const step = { ...request, roleArn, durationSeconds: Math.min(request.durationSeconds, CHAINED_SESSION_LIMIT) };
+    credentials = await callSts(step, credentials, (client) =>
+      client.send(
+        new sts.AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: request.roleSessionName,
+          DurationSeconds: step.durationSeconds,
+        }),
+      ), previous);
+    previous = roleArn;
+  }
+  return credentials;
+}
+
+type StsModule = typeof import("@aws-sdk/client-sts");
+type StsOutput = { Credentials?: import("@aws-sdk/client-sts").Credentials };
+
+async function callSts(
+  request: { roleArn: string; region: string; endpoint?: string; durationSeconds: number },
+  signWith: AwsCredentials | undefined,
+  send: (client: InstanceType<StsModule["STSClient"]>) => Promise<StsOutput>,
+  chainedFrom?: string,
+): Promise<AwsCredentials> {
+  const { STSClient } = await import("@aws-sdk/client-sts");
+  const client = new STSClient({
+    region: request.region,
+    endpoint: request.endpoint,
+    maxAttempts: 3,
+    ...(signWith ? { credentials: signWith } : {}),
+  });
+  try {
+    const credentials = (await send(client)).Credentials;
     if (
       !credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken ||
       !credentials.Expiration
@@ -65,13 +120,15 @@ export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest): Pro
       expiration: credentials.Expiration,
     };
   } catch (error) {
-    throw stsError(error, request);
+    throw stsError(error, request, chainedFrom);
   } finally {
     client.destroy();
   }
 }
 
-const HINTS: Record<string, (request: AssumeRoleRequest) => string> = {
+type HintRequest = { roleArn: string; region: string; durationSeconds: number; endpoint?: string };
+
+const HINTS: Record<string, (request: HintRequest) => string> = {
   InvalidIdentityToken: () =>
     "the account's IAM OIDC identity provider must match provider_url exactly, and list client_id as an audience",
   AccessDenied: (request) =>
@@ -102,12 +159,14 @@ function awsErrorCode(error: unknown): string {
   return modeled[name] ?? name;
 }
 
-/** Translates an SDK error into an {@link AwsOidcError}. */
-export function stsError(error: unknown, request: AssumeRoleRequest): AwsOidcError {
+/** Translates an SDK error into an {@link AwsOidcError}; `chainedFrom` names the role an `AssumeRole` came from. */
+export function stsError(error: unknown, request: HintRequest, chainedFrom?: string): AwsOidcError {
   if (error instanceof AwsOidcError) return error;
   const code = awsErrorCode(error);
   const message = (error as Error)?.message ?? String(error);
-  const hint = HINTS[code]?.(request);
+  const hint = chainedFrom && code === "AccessDenied"
+    ? `the trust policy of ${request.roleArn} must allow sts:AssumeRole for ${chainedFrom}`
+    : HINTS[code]?.(request);
   if (hint) return new AwsOidcError(`STS refused the role (${code}): ${message}`, { hint, cause: error });
   const network = /ECONNREFUSED|ENOTFOUND|getaddrinfo|connect|timed? ?out|fetch failed/i.test(message);
   return new AwsOidcError(`STS call failed (${code}): ${message}`, {

@@ -28,6 +28,8 @@ export interface TokenEntry {
 /** STS credentials of one credential set. */
 export interface CredentialEntry {
   provider: string;
+  /** Roles assumed before `roleArn` when it was reached by role chaining (the web identity role first). */
+  via?: string[];
   /** The provider identity (as configured: `provider_url` and `client_id`) whose tokens obtained them. */
   issuer: string;
   clientId: string;
@@ -59,6 +61,7 @@ export function credentialKey(provider: Provider): CredentialKey {
     duration: provider.duration,
     region: provider.region,
     sessionName: provider.sessionNameClaim,
+    chain: provider.chain.length ? provider.chain : undefined,
   };
 }
 

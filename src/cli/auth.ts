@@ -34,7 +34,7 @@ export function addProviderFlags(command: Command): Command {
   for (const field of FIELDS) {
     if (!field.flags) continue;
     const [documented, ...aliases] = field.flags;
-    const repeatable = field.type === "string[]" && field.key === "scopes";
+    const repeatable = field.key === "scopes" || field.key === "chain";
     const option = new Option(`--${documented} <${field.arg}>`, field.help);
     command.addOption(repeatable ? option.argParser(collect) : option);
     for (const alias of aliases) {

@@ -11,7 +11,7 @@ import type { CredentialDeps } from "../credentials.ts";
 import { loginWithBrowser } from "../oidc/login.ts";
 import { refreshTokens } from "../oidc/refresh.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
-import { assumeRoleWithWebIdentity, stsEndpoint } from "../aws/sts.ts";
+import { assumeRoleChain, assumeRoleWithWebIdentity, stsEndpoint } from "../aws/sts.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** Options about the cache that several commands share. */
@@ -60,6 +60,7 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     login: (p) => loginWithBrowser(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
+    assumeChain: assumeRoleChain,
     stsEndpoint: stsEndpoint(provider.stsEndpoint, context.env),
   };
 }

@@ -36,7 +36,8 @@ export type ProviderKey =
   | "disable_nonce"
   | "timeout"
   | "auth_params"
-  | "refresh_window";
+  | "refresh_window"
+  | "chain";
 
 /** The table, in the order help lists it. */
 export const FIELDS: readonly FieldSpec[] = [
@@ -128,6 +129,13 @@ export const FIELDS: readonly FieldSpec[] = [
     help: "How long to wait for the browser login (default 300)",
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
+  {
+    key: "chain",
+    type: "string[]",
+    flags: ["chain"],
+    arg: "arn",
+    help: "Roles to assume in turn after role_arn (role chaining; repeatable)",
+  },
   {
     key: "refresh_window",
     type: "integer",

@@ -34,6 +34,8 @@ export interface Provider {
   authParams: Record<string, string>;
   /** Seconds before expiry at which cached credentials are renewed; undefined: the default rule. */
   refreshWindow?: number;
+  /** Roles assumed with `AssumeRole`, in order, after the web identity step. */
+  chain: string[];
 }
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
@@ -101,6 +103,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     timeout: get("timeout", checkTimeout) ?? DEFAULT_TIMEOUT,
     authParams: get("auth_params", checkStringTable) ?? {},
     refreshWindow: get("refresh_window", checkRefreshWindow),
+    chain: get("chain", checkChain) ?? [],
   };
 }
 
@@ -244,6 +247,14 @@ function checkTimeout(found: Sourced): number {
     fail("timeout", found, "is outside 1-3600 seconds", "give the login wait in whole seconds, e.g. 300");
   }
   return found.value as number;
+}
+
+function checkChain(found: Sourced): string[] {
+  const value = typeof found.value === "string" ? [found.value] : found.value;
+  if (!Array.isArray(value) || !value.every((arn) => typeof arn === "string" && parseRoleArn(arn))) {
+    fail("chain", found, "must be a list of IAM role ARNs", 'e.g. chain = ["arn:aws:iam::210987654321:role/deploy"]');
+  }
+  return value;
 }
 
 function checkRefreshWindow(found: Sourced): number {
