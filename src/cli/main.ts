@@ -7,6 +7,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { createLog } from "../log.ts";
 import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
+import { registerExec } from "./exec.ts";
 import { registerToken } from "./token.ts";
 import { registerChecks } from "./check.ts";
 import { registerStatus } from "./status.ts";
@@ -39,6 +40,7 @@ Examples:
   aws-oidc check-token-valid google          valid (exit 0) or invalid (exit 1), from the cache alone
   aws-oidc status                            every cached session and when it expires
   aws-oidc logout google                     revoke the refresh token and forget the session
+  aws-oidc exec engineer -- terraform plan   run a program with the profile's credentials
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
@@ -48,6 +50,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerChecks(program, context);
   registerStatus(program, context);
   registerLogout(program, context);
+  registerExec(program, context);
   program
     .command("version")
     .description("Print the version and build target")

@@ -1,0 +1,236 @@
+/**
+ * `aws-oidc exec <profile> -- cmd args…` and `exec --provider <name> -- …`:
+ * run a program with credentials in its environment, or, with `--server`,
+ * with a loopback credential endpoint that keeps handing out fresh ones.
+ */
+import { basename } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Command, CommanderError } from "commander";
+import { QuietExit, UsageError } from "../errors.ts";
+import type { Log } from "../log.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import { readAwsOidcProfile } from "../aws/profiles.ts";
+import { getCredentials } from "../credentials.ts";
+import { credentialVariables } from "../output/variables.ts";
+import { CONFLICTING_VARIABLES } from "../output/variables.ts";
+import { startCredentialServer } from "../output/server.ts";
+import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
+import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+const EXAMPLES = `
+Examples:
+  aws-oidc exec engineer -- terraform plan          a profile from ~/.aws/config
+  aws-oidc exec --provider google --role-arn arn:aws:iam::123456789012:role/dev -- aws s3 ls
+  aws-oidc exec --server prod -- terraform apply    fresh credentials for runs longer than one session
+
+The program gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
+AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION (with --server:
+AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead
+of keys); AWS_PROFILE and other credential variables are removed. Its exit code
+becomes aws-oidc's; Ctrl-C and SIGTERM are passed on to it.`;
+
+/** Marks a child environment, so a nested exec can warn. */
+const SESSION_MARKER = "AWS_OIDC_EXEC";
+
+/** Registers the command. */
+export function registerExec(program: Command, context: CliContext): void {
+  const command = program
+    .command("exec")
+    .description("Run a program with AWS credentials from an aws-oidc profile or provider")
+    .argument("[profile]", "profile in ~/.aws/config whose credential_process is aws-oidc")
+    .argument("[command...]", "the program and its arguments, after --")
+    .option("--provider <name>", "use an [[AuthProvider]] directly instead of a profile")
+    .option("--server", "serve credentials on 127.0.0.1 (container credentials protocol) instead of fixed keys");
+  addProviderFlags(command);
+  addCacheFlags(command).addHelpText("after", EXAMPLES);
+  command.action(async (first: string | undefined, rest: string[], _options: unknown, self: Command) => {
+    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & ExecFlags & Record<string, unknown>>();
+    const input = execInput(first, rest, options);
+    const code = await exec(input, context);
+    if (code !== 0) throw new QuietExit(code);
+  });
+}
+
+interface ExecFlags {
+  provider?: string;
+  server?: boolean;
+}
+
+/** What `exec` was asked to do. */
+export interface ExecInput {
+  profile?: string;
+  provider?: string;
+  flags: FlagValues;
+  cache: AuthOptions;
+  globals: GlobalOptions;
+  server: boolean;
+  command: string[];
+}
+
+/** Cross-flag validation: a profile or --provider, and a command. */
+export function execInput(
+  first: string | undefined,
+  rest: string[],
+  options: GlobalOptions & AuthOptions & ExecFlags & Record<string, unknown>,
+): ExecInput {
+  const profile = options.provider ? undefined : first;
+  const command = options.provider && first !== undefined ? [first, ...rest] : rest;
+  if (!profile && !options.provider) {
+    throw new UsageError("exec needs a profile or --provider", { hint: "aws-oidc exec <profile> -- <command>" });
+  }
+  if (command.length === 0) {
+    throw new UsageError("exec needs a command to run", { hint: "put it after --, e.g. exec prod -- aws s3 ls" });
+  }
+  return {
+    profile,
+    provider: options.provider,
+    flags: providerFlagValues(options),
+    cache: options,
+    globals: options,
+    server: options.server ?? false,
+    command,
+  };
+}
+
+/** Runs the command; resolves to its exit code. */
+export async function exec(input: ExecInput, context: CliContext): Promise<number> {
+  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  if (context.env(SESSION_MARKER)) {
+    log.warn(
+      `Already inside an aws-oidc exec session ("${context.env(SESSION_MARKER)}"); the new credentials replace its own`,
+    );
+  }
+  const target = await resolveTarget(input, context, log);
+  const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
+  const store = await openStore(target.cache, context, log);
+  const deps = credentialDeps(provider, store, context, log);
+  const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
+  const fresh = () => getCredentials(provider, deps, mode);
+  const credentials = await fresh();
+
+  const env = context.envObject();
+  for (const name of CONFLICTING_VARIABLES) delete env[name];
+  env[SESSION_MARKER] = input.profile ?? provider.name;
+  const server = input.server ? startCredentialServer({ credentials: fresh, log }) : undefined;
+  if (server) {
+    Object.assign(env, server.variables, { AWS_REGION: provider.region, AWS_DEFAULT_REGION: provider.region });
+  } else {
+    Object.assign(env, credentialVariables(credentials, provider.region));
+  }
+  try {
+    return await runChild(input.command, env, log);
+  } finally {
+    await server?.close();
+  }
+}
+
+/** The provider name and flags: from the profile's credential_process, or from the command line. */
+async function resolveTarget(
+  input: ExecInput,
+  context: CliContext,
+  log: Log,
+): Promise<{ provider: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions }> {
+  if (input.provider) {
+    return { provider: input.provider, flags: input.flags, cache: input.cache, globals: input.globals };
+  }
+  const profile = await readAwsOidcProfile(input.profile!, context.env, isThisProgram);
+  log.debug(`profile "${profile.name}" runs aws-oidc auth ${profile.authArgs.length} argument(s)`);
+  const parsed = parseAuthArguments(profile.authArgs, profile.name);
+  // The command line overrides the profile, and the profile's region applies unless its line sets one.
+  const flags = { ...(profile.region ? { region: profile.region } : {}), ...parsed.flags, ...input.flags };
+  return {
+    provider: parsed.name,
+    flags,
+    cache: { ...parsed.cache, ...definedOnly(input.cache) },
+    globals: { ...parsed.globals, ...definedOnly(input.globals) },
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Parses `auth` arguments found in a credential_process line, with auth's own options. */
+export function parseAuthArguments(
+  args: string[],
+  profile: string,
+): { name: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions } {
+  const command = new Command("auth").argument("<provider>").exitOverride().configureOutput({
+    writeOut: () => {},
+    writeErr: () => {},
+  }).option("--config <path>").option("--debug").option("-q, --quiet");
+  addCacheFlags(addProviderFlags(command));
+  try {
+    command.parse(args, { from: "user" });
+  } catch (error) {
+    const reason = error instanceof CommanderError ? error.message.replace(/^error: /, "") : String(error);
+    throw new UsageError(`The credential_process of profile "${profile}" cannot be read: ${reason}`, {
+      hint: "check that line in ~/.aws/config with aws-oidc auth --help",
+    });
+  }
+  const options = command.opts<GlobalOptions & AuthOptions & Record<string, unknown>>();
+  return { name: command.args[0], flags: providerFlagValues(options), cache: options, globals: options };
+}
+
+/** True for a word of a credential_process line that runs this program. */
+export function isThisProgram(word: string): boolean {
+  const name = basename(word);
+  if (name === "aws-oidc" || name === "aws-oidc.exe") return true;
+  if (word === Deno.execPath() && !name.startsWith("deno")) return true;
+  return Deno.mainModule.startsWith("file:") && word === fileURLToPath(Deno.mainModule);
+}
+
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+};
+
+/** Runs the child with inherited stdio, passing SIGINT/SIGTERM on; its exit code (128+n for signal n). */
+async function runChild(argv: string[], env: Record<string, string>, log: Log): Promise<number> {
+  const [program, ...args] = argv;
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(program, {
+      args,
+      env,
+      clearEnv: true,
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    })
+      .spawn();
+  } catch (error) {
+    throw new UsageError(`Cannot run "${program}": ${(error as Error).message}`, {
+      hint: "check the command's name and your PATH",
+      cause: error,
+    });
+  }
+  const forwarded: Array<[Deno.Signal, () => void]> = [];
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const forward = () => {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    };
+    try {
+      Deno.addSignalListener(signal, forward);
+      forwarded.push([signal, forward]);
+    } catch { /* not supported on this OS */ }
+  }
+  try {
+    const status = await child.status;
+    if (status.signal) {
+      log.debug(`the program ended by ${status.signal}`);
+      return 128 + (SIGNAL_NUMBERS[status.signal] ?? 0);
+    }
+    return status.code;
+  } finally {
+    for (const [signal, forward] of forwarded) Deno.removeSignalListener(signal, forward);
+  }
+}

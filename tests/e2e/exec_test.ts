@@ -1,0 +1,139 @@
+/** `exec`: a real ~/.aws/config profile, the child's environment, exit codes, signals, and the credential server. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startIdp, type TestIdp } from "../fixtures/idp.ts";
+import { startSts, type StsStandIn } from "../fixtures/sts.ts";
+import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
+import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+
+const ROLE = "arn:aws:iam::123456789012:role/exec";
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface World {
+  idp: TestIdp;
+  sts: StsStandIn;
+  agent: ChromiumAgent;
+  home: string;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const idp = await startIdp();
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+  });
+  const agent = await chromiumAgent();
+  const home = await makeHome(`
+[[AuthProvider]]
+name = "idp"
+role_arn = "${ROLE}"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+agent = ${agent.toml}
+`);
+  await Deno.writeTextFile(
+    join(home, ".aws", "config"),
+    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommand().join(" ")} auth idp --duration 3600\n`,
+  );
+  return {
+    idp,
+    sts,
+    agent,
+    home,
+    env: cleanEnv(home, { AWS_PROFILE: "engineer", AWS_ACCESS_KEY_ID: "AKIASTALESTALESTALE1" }),
+    async close() {
+      await agent.stop();
+      await idp.close();
+      await sts.close();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+const SHOW = 'printf "%s|%s|%s|%s|%s" "$AWS_ACCESS_KEY_ID" "${AWS_PROFILE-unset}" "$AWS_REGION" ' +
+  '"$AWS_CREDENTIAL_EXPIRATION" "$AWS_OIDC_EXEC"';
+
+Deno.test("exec <profile>: the child sees the credentials and region, not AWS_PROFILE; exit codes propagate", async () => {
+  const w = await world();
+  try {
+    const run = await runCli(["exec", "engineer", "--", "sh", "-c", SHOW], w.env);
+    assert.equal(run.code, 0, run.stderr);
+    const [key, profile, region, expiration, marker] = run.stdout.split("|");
+    assert.match(key, /^ASIA/);
+    assert.equal(profile, "unset");
+    assert.equal(region, "eu-west-1", "the profile's region");
+    assert.match(expiration, /Z$/);
+    assert.equal(marker, "engineer");
+    assert.equal(w.sts.lastAssume?.durationSeconds, 3600, "the credential_process flags were applied");
+
+    assert.equal((await runCli(["exec", "engineer", "--", "sh", "-c", "exit 3"], w.env)).code, 3);
+    assert.equal((await runCli(["exec", "engineer", "--", "sh", "-c", 'kill -TERM "$$"'], w.env)).code, 143);
+    const nested = await runCli(["exec", "engineer", "--", "true"], { ...w.env, AWS_OIDC_EXEC: "outer" });
+    assert.match(nested.stderr, /Already inside an aws-oidc exec session \("outer"\)/);
+    const missing = await runCli(["exec", "nope", "--", "true"], w.env);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /No profile "nope".*known profiles: "engineer"/);
+    assert.equal(w.idp.counters.authorizations, 1, "one login for all of them");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("exec --provider, and SIGINT reaches the child", async () => {
+  const w = await world();
+  try {
+    const direct = await runCli(["exec", "--provider", "idp", "--region", "ap-south-1", "--", "sh", "-c", SHOW], w.env);
+    assert.equal(direct.code, 0, direct.stderr);
+    assert.equal(direct.stdout.split("|")[2], "ap-south-1");
+
+    const [program, ...args] = cliCommand();
+    const child = new Deno.Command(program, {
+      args: [...args, "exec", "engineer", "--", "sh", "-c", 'trap "exit 42" INT; echo ready; sleep 30 & wait'],
+      env: w.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    while (!seen.includes("ready")) seen += (await reader.read()).value ?? "";
+    child.kill("SIGINT");
+    assert.equal((await child.status).code, 42);
+    await reader.cancel();
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("exec --server: the SDK's own container credentials provider reads fresh credentials", async () => {
+  const w = await world();
+  try {
+    const client = join(ROOT, "tests", "fixtures", "sdk_container_client.ts");
+    const run = await runCli([
+      "exec",
+      "--server",
+      "engineer",
+      "--",
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-sys",
+      client,
+      "chain",
+      "1",
+    ], w.env);
+    assert.equal(run.code, 0, run.stderr);
+    const seen = JSON.parse(run.stdout.trim().split("\n")[0]);
+    assert.match(seen.accessKeyId, /^ASIA/);
+    const cached = await runCli(["auth", "idp", "--duration", "3600", "--region", "eu-west-1"], w.env);
+    assert.equal(JSON.parse(cached.stdout).AccessKeyId, seen.accessKeyId, "served through the cache");
+  } finally {
+    await w.close();
+  }
+});
