@@ -95,8 +95,8 @@ async function underLogin<T>(
 ): Promise<T> {
   const lockPath = `${deps.store.dir}/${names.tokens.replace(/\.json$/, ".lock")}`;
   return await withLock(lockPath, {
-    // The holder may need the whole login timeout, then a code redemption and an STS call.
-    timeoutSeconds: provider.timeout + 15,
+    // The holder may need the whole login timeout, then discovery, code redemption, JWKS and STS calls.
+    timeoutSeconds: provider.timeout + 120,
     onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
   }, fn);
 }
@@ -116,6 +116,7 @@ async function obtainTokens(
   cached: TokenEntry | undefined,
 ): Promise<TokenEntry> {
   const now = deps.now ?? Date.now;
+  for (const secret of [cached?.idToken, cached?.accessToken, cached?.refreshToken]) deps.log.secret(secret);
   if (cached && idTokenUsable(cached, now())) {
     deps.log.debug("using the cached ID token");
     return cached;
@@ -123,7 +124,16 @@ async function obtainTokens(
   if (cached?.refreshToken) {
     try {
       deps.log.debug("refreshing tokens without the browser");
-      const refreshed = toEntry(await deps.refresh(provider, cached), cached.loggedInAt);
+      const result = await deps.refresh(provider, cached);
+      // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
+      const refreshed = result.idToken === cached.idToken
+        ? {
+          ...cached,
+          accessToken: result.accessToken,
+          accessTokenExpiresAt: result.accessTokenExpiresAt,
+          refreshToken: result.refreshToken,
+        }
+        : toEntry(result, cached.loggedInAt);
       await deps.store.write(tokensName, { ...refreshed });
       if (idTokenUsable(refreshed, now())) return refreshed;
       deps.log.info("The identity provider refreshed the session but sent no new ID token; logging in again");

@@ -40,11 +40,13 @@ export interface LogOptions {
   stderr?: (text: string) => void;
   /** Writes to the controlling terminal; undefined when there is none or stderr is one. */
   terminal?: ((text: string) => void) | undefined;
+  /** Secrets to mask, shared between the logs of one process (so the final error line masks them too). */
+  secrets?: Set<string>;
 }
 
 /** A log writing to the process's stderr (and terminal, see module doc). */
 export function createLog(options: LogOptions = {}): Log {
-  const secrets = new Set<string>();
+  const secrets = options.secrets ?? new Set<string>();
   const stderr = options.stderr ?? ((text: string) => writeAll(Deno.stderr, text));
   const terminal = "terminal" in options ? options.terminal : openTerminal();
   const write = (text: string, toTerminal: boolean) => {

@@ -10,6 +10,7 @@ import type { Provider } from "../src/config/resolve.ts";
 import type { Tokens } from "../src/oidc/tokens.ts";
 import type { AssumeRoleRequest } from "../src/aws/sts.ts";
 import { RefreshRejected } from "../src/oidc/refresh.ts";
+import type { TokenEntry } from "../src/cache/entries.ts";
 
 const provider: Provider = {
   name: "p",
@@ -30,14 +31,14 @@ const provider: Provider = {
 function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {
   const now = Math.floor(Date.now() / 1000);
   return {
-    idToken: `id-${sub}-${now}`,
+    idToken: `id-${sub}-${crypto.randomUUID()}`,
     claims: { iss: "https://idp.example", sub, aud: "client", exp: now + expiresIn, iat: now, email: `${sub}@x` },
     accessToken: "at",
     refreshToken,
   };
 }
 
-async function harness(refresh: () => Promise<Tokens>) {
+async function harness(refresh: (cached: TokenEntry) => Promise<Tokens>) {
   const dir = await Deno.makeTempDir();
   const calls = { login: 0, refresh: 0, sts: [] as AssumeRoleRequest[] };
   const messages: string[] = [];
@@ -46,7 +47,7 @@ async function harness(refresh: () => Promise<Tokens>) {
     env: () => undefined,
     store: await openCacheStore(dir),
     login: () => (calls.login++, Promise.resolve(tokens("alice", 3600, "rt-1"))),
-    refresh: () => (calls.refresh++, refresh()),
+    refresh: (_provider: Provider, cached: TokenEntry) => (calls.refresh++, refresh(cached)),
     assumeRole: (request: AssumeRoleRequest) => {
       calls.sts.push(request);
       return Promise.resolve({
@@ -72,14 +73,24 @@ Deno.test("an expired ID token is refreshed; the refreshed one goes to STS", asy
 });
 
 Deno.test("a refresh response without an ID token falls back to the browser, keeping the rotated refresh token", async () => {
-  const { deps, calls, messages, dir } = await harness(() =>
-    Promise.resolve({ ...tokens("alice", 30, "rt-rotated"), idToken: "old" })
+  // What refreshTokens returns then: the cached ID token and its stored claims (string claims only: no exp).
+  const { deps, calls, messages, dir } = await harness((cached) =>
+    Promise.resolve(
+      { idToken: cached.idToken, claims: cached.claims, accessToken: "at-2", refreshToken: "rt-rotated" } as Tokens,
+    )
   );
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);
-  await getCredentials(provider, deps);
+  deps.login = () => (calls.login++, Promise.reject(new Error("the person closed the browser")));
+  await assert.rejects(getCredentials(provider, deps), /closed the browser/);
   assert.deepEqual([calls.login, calls.refresh], [2, 1]);
   assert.match(messages.join(""), /sent no new ID token; logging in again/);
+  const stored = await deps.store.read<TokenEntry>(
+    (await deps.store.list()).find((name) => name.startsWith("tokens-"))!,
+  );
+  assert.equal(stored?.refreshToken, "rt-rotated", "the rotated refresh token was kept");
+  assert.equal(typeof stored?.idTokenExpiresAt, "number", "the entry stays whole");
+  assert.equal(stored?.accessToken, "at-2");
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -26,14 +26,6 @@ export interface AssumeRoleRequest {
   endpoint?: string;
 }
 
-/** Which STS endpoint to use: `sts_endpoint`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, else the SDK default. */
-export function stsEndpoint(
-  configured: string | undefined,
-  env: (name: string) => string | undefined,
-): string | undefined {
-  return configured || env("AWS_ENDPOINT_URL_STS") || env("AWS_ENDPOINT_URL") || undefined;
-}
-
 /** Calls STS; the error thrown says what to fix and keeps the AWS code. */
 export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest): Promise<AwsCredentials> {
   const sts = await import("@aws-sdk/client-sts");

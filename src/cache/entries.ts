@@ -62,6 +62,7 @@ export function credentialKey(provider: Provider): CredentialKey {
     region: provider.region,
     sessionName: provider.sessionNameClaim,
     chain: provider.chain.length ? provider.chain : undefined,
+    endpoint: provider.stsEndpoint,
   };
 }
 

@@ -28,6 +28,8 @@ export interface CredentialKey {
   sessionName?: string;
   /** Roles assumed after `roleArn`, in order. */
   chain?: string[];
+  /** A non-default STS endpoint: credentials from a stand-in must never be served for real AWS. */
+  endpoint?: string;
 }
 
 export type CacheKey = TokenKey | CredentialKey;

@@ -7,8 +7,15 @@ import type { Provider } from "../config/resolve.ts";
 import type { ConfigFile } from "../config/load.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { cacheNames } from "../cache/entries.ts";
-import { fastIndexName, writeFastIndex } from "../cache/fast_index.ts";
-import { credentialProcessJson } from "../output/process.ts";
+import { fastIndexName, FULL_PATH_FLAGS, writeFastIndex } from "../cache/fast_index.ts";
+import {
+  OUTPUT_FORMATS,
+  type OutputFlags,
+  type OutputFormat,
+  resolveOutputOptions,
+  writeOutput,
+} from "../output/formats.ts";
+import { SHELLS } from "../output/shell.ts";
 import { type CacheOptions, credentialDeps, loadConfigAndProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
@@ -23,6 +30,8 @@ Examples:
 
   By hand:
     aws-oidc auth google | jq .Expiration
+    eval "$(aws-oidc auth google --format env)"            the variables in this shell (or: aws-oidc env google)
+    aws-oidc auth google --format aws-credentials --profile-name work    a profile in ~/.aws/credentials
     aws-oidc auth google --region eu-west-1 --agent "firefox -P work {}"
 
 Settings come from the command line, then AWS_OIDC_<KEY> variables (e.g.
@@ -75,11 +84,29 @@ export function registerAuth(program: Command, context: CliContext): void {
     .description("Log in with an OpenID Connect provider and print AWS credentials for credential_process")
     .argument("<provider>", "name of an [[AuthProvider]] in the config file");
   addProviderFlags(command);
-  addCacheFlags(command).addHelpText("after", EXAMPLES);
+  addCacheFlags(command);
+  addOutputFlags(command, OUTPUT_FORMATS).addHelpText("after", EXAMPLES);
   command.action(async (name: string, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & Record<string, unknown>>();
-    await auth({ name, flags: providerFlagValues(options), globals: options, cache: options }, context);
+    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & OutputFlags & Record<string, unknown>>();
+    await auth(
+      { name, flags: providerFlagValues(options), globals: options, cache: options, output: options },
+      context,
+    );
   });
+}
+
+/** Adds --format (one of `formats`, the first the default), --shell and, for aws-credentials, --profile-name. */
+export function addOutputFlags(command: Command, formats: readonly OutputFormat[]): Command {
+  command
+    .option("--format <format>", `${formats.join(", ")} (default ${formats[0]})`)
+    .option("--shell <shell>", `with --format env: ${SHELLS.join(", ")} (default: detected)`);
+  if (formats.includes("aws-credentials")) {
+    command.option(
+      "--profile-name <name>",
+      "with --format aws-credentials: the profile to write (default: the provider)",
+    );
+  }
+  return command;
 }
 
 /** The cache flags of `auth` and the commands built on it. */
@@ -100,18 +127,38 @@ export function addCacheFlags(command: Command): Command {
     );
 }
 
-/** The work of `auth`, callable without the CLI. */
+/**
+ * The work of `auth` (and `env`, with its `formats`), callable without the CLI.
+ * The output flags are checked before anything else, so a typo never costs a login.
+ */
 export async function auth(
-  input: { name: string; flags: FlagValues; globals: GlobalOptions; cache: AuthOptions },
+  input: {
+    name: string;
+    flags: FlagValues;
+    globals: GlobalOptions;
+    cache: AuthOptions;
+    output?: OutputFlags;
+    formats?: readonly OutputFormat[];
+  },
   context: CliContext,
 ): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const output = resolveOutputOptions(input.output ?? {}, {
+    allowed: input.formats ?? OUTPUT_FORMATS,
+    providerName: input.name,
+    env: context.env,
+  });
   const { config, provider } = await loadConfigAndProvider(input.name, input.flags, input.globals, context, log);
   const store = await openStore(input.cache, context, log);
   const mode = { noCache: input.cache.cache === false, forceLogin: input.cache.forceLogin };
   const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
-  context.stdout(credentialProcessJson(credentials));
-  if (context.argv[0] === "auth" && config.exists && !mode.noCache && !mode.forceLogin) {
+  await writeOutput(credentials, output, {
+    stdout: context.stdout,
+    log,
+    lockPath: `${store.dir}/aws-credentials.lock`,
+  });
+  // The fast path prints credential_process JSON only.
+  if (output.format === "process" && context.argv[0] === "auth" && config.exists && !mode.noCache && !mode.forceLogin) {
     await rememberForFastPath(provider, store, config, context);
   }
 }
@@ -123,7 +170,9 @@ async function rememberForFastPath(
   config: ConfigFile,
   context: CliContext,
 ): Promise<void> {
-  const name = fastIndexName(context.argv.slice(1), config.path, config.text, context.envObject());
+  const args = context.argv.slice(1);
+  if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return; // the fast path never answers these
+  const name = fastIndexName(args, config.path, config.text, context.envObject());
   const files = await cacheNames(provider);
   await writeFastIndex(store, name, { ...files, duration: provider.duration, refreshWindow: provider.refreshWindow });
 }

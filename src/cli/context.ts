@@ -10,6 +10,8 @@ export interface CliContext {
   envObject: () => Record<string, string>;
   /** Machine output; the only writer to stdout. */
   stdout: (text: string) => void;
+  /** True when a person can answer a question (stdin is a terminal). */
+  interactive: () => boolean;
   /** Builds the log once global flags are known. */
   makeLog: (options: { debug: boolean; quiet: boolean }) => Log;
 }

@@ -8,6 +8,7 @@ import { createLog } from "../log.ts";
 import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
 import { registerExec } from "./exec.ts";
+import { registerEnv } from "./env.ts";
 import { registerToken } from "./token.ts";
 import { registerChecks } from "./check.ts";
 import { registerStatus } from "./status.ts";
@@ -41,6 +42,7 @@ Examples:
   aws-oidc status                            every cached session and when it expires
   aws-oidc logout google                     revoke the refresh token and forget the session
   aws-oidc exec engineer -- terraform plan   run a program with the profile's credentials
+  eval "$(aws-oidc env google)"              the credentials as variables in this shell
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
@@ -51,6 +53,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerStatus(program, context);
   registerLogout(program, context);
   registerExec(program, context);
+  registerEnv(program, context);
   program
     .command("version")
     .description("Print the version and build target")
@@ -78,15 +81,17 @@ export async function main(args: string[], context: CliContext = processContext(
 /** The real process: environment, stdout and the stderr/terminal log. */
 export function processContext(argv: string[]): CliContext {
   const encoder = new TextEncoder();
+  const secrets = new Set<string>();
   return {
     argv,
     env: (name) => Deno.env.get(name),
     envObject: () => Deno.env.toObject(),
+    interactive: () => Deno.stdin.isTerminal(),
     stdout: (text) => {
       const bytes = encoder.encode(text);
       let offset = 0;
       while (offset < bytes.length) offset += Deno.stdout.writeSync(bytes.subarray(offset));
     },
-    makeLog: (options) => createLog(options),
+    makeLog: (options) => createLog({ ...options, secrets }),
   };
 }

@@ -4,14 +4,15 @@
  */
 import type { Log } from "../log.ts";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
-import { type FlagValues, type Provider, resolveProvider } from "../config/resolve.ts";
+import { type FlagValues, type Provider, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { pickRole } from "./pick.ts";
 import { openCache } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
 import type { CredentialDeps } from "../credentials.ts";
 import { loginWithBrowser } from "../oidc/login.ts";
 import { refreshTokens } from "../oidc/refresh.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
-import { assumeRoleChain, assumeRoleWithWebIdentity, stsEndpoint } from "../aws/sts.ts";
+import { assumeRoleChain, assumeRoleWithWebIdentity } from "../aws/sts.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** Options about the cache that several commands share. */
@@ -40,7 +41,15 @@ export async function loadConfigAndProvider(
 ): Promise<{ config: ConfigFile; provider: Provider }> {
   const config = await loadConfigFile(configPath(globals.config, context.env));
   for (const warning of config.warnings) log.warn(warning);
-  const provider = resolveProvider({ config, name, flags, env: context.env });
+  let provider: Provider;
+  try {
+    provider = resolveProvider({ config, name, flags, env: context.env });
+  } catch (error) {
+    // Several roles and none chosen: ask when a person is at a terminal, else the error lists the choices.
+    if (!(error instanceof RoleChoiceNeeded) || !context.interactive()) throw error;
+    const role = await pickRole(name, error.choices, log);
+    provider = resolveProvider({ config, name, flags: { ...flags, role }, env: context.env });
+  }
   log.secret(provider.clientSecret);
   return { config, provider };
 }
@@ -61,6 +70,6 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,
-    stsEndpoint: stsEndpoint(provider.stsEndpoint, context.env),
+    stsEndpoint: provider.stsEndpoint,
   };
 }

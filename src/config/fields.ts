@@ -5,7 +5,7 @@
  */
 
 /** The value types a setting can have in TOML. */
-export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table";
+export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table" | "table[]";
 
 /** One provider setting. */
 export interface FieldSpec {
@@ -37,7 +37,9 @@ export type ProviderKey =
   | "timeout"
   | "auth_params"
   | "refresh_window"
-  | "chain";
+  | "chain"
+  | "roles"
+  | "role";
 
 /** The table, in the order help lists it. */
 export const FIELDS: readonly FieldSpec[] = [
@@ -129,6 +131,14 @@ export const FIELDS: readonly FieldSpec[] = [
     help: "How long to wait for the browser login (default 300)",
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
+  { key: "roles", type: "table[]", help: 'Roles to choose from: [{ arn = "…", alias = "prod-admin" }, …]' },
+  {
+    key: "role",
+    type: "string",
+    flags: ["role"],
+    arg: "alias|arn",
+    help: "Pick one of the provider's roles by alias or ARN",
+  },
   {
     key: "chain",
     type: "string[]",

@@ -25,6 +25,7 @@ export interface Provider {
   /** Loopback redirect URI template; `{port}` is replaced by the listener's port. */
   redirectUri: string;
   region: string;
+  /** `sts_endpoint`, else `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`; undefined: the SDK's regional endpoint. */
   stsEndpoint?: string;
   sessionNameClaim?: string;
   disablePkce: boolean;
@@ -84,10 +85,18 @@ export function resolveProvider(input: ResolveInput): Provider {
     return value;
   };
 
+  /** `role` picks among `roles`; else `role_arn`; else the only role, or the person must choose. */
+  const roleArnOf = (name: string, role: string | undefined, roles: RoleChoice[] | undefined) => {
+    const picked = chooseRole(name, role, roles) ?? get("role_arn", checkRoleArn);
+    if (picked !== undefined || roles === undefined) return picked;
+    if (roles.length === 1) return roles[0].arn;
+    throw new RoleChoiceNeeded(name, roles);
+  };
   const providerUrl = required("provider_url", checkProviderUrl);
   return {
     name: input.name,
-    roleArn: required("role_arn", checkRoleArn),
+    roleArn: roleArnOf(input.name, get("role", checkNonEmpty), get("roles", checkRoles)) ??
+      required("role_arn", checkRoleArn),
     duration: get("duration", checkDuration) ?? DEFAULT_DURATION,
     providerUrl,
     clientId: required("client_id", checkNonEmpty),
@@ -96,7 +105,9 @@ export function resolveProvider(input: ResolveInput): Provider {
     scopes: withOpenId(get("scopes", checkScopes) ?? DEFAULT_SCOPES),
     redirectUri: get("redirect_uri", checkRedirectUri) ?? DEFAULT_REDIRECT_URI,
     region: get("region", checkRegion) ?? fallbackRegion(input.env),
-    stsEndpoint: get("sts_endpoint", checkHttpUrl),
+    stsEndpoint: get("sts_endpoint", checkHttpUrl) ??
+      (input.env("AWS_ENDPOINT_URL_STS") || input.env("AWS_ENDPOINT_URL")) ??
+      undefined,
     sessionNameClaim: get("session_name_claim", checkNonEmpty),
     disablePkce: get("disable_pkce", checkBoolean) ?? false,
     disableNonce: get("disable_nonce", checkBoolean) ?? false,
@@ -105,6 +116,46 @@ export function resolveProvider(input: ResolveInput): Provider {
     refreshWindow: get("refresh_window", checkRefreshWindow),
     chain: get("chain", checkChain) ?? [],
   };
+}
+
+/** A provider with several roles and none chosen: the CLI may ask, or must list the choices. */
+export class RoleChoiceNeeded extends ConfigError {
+  readonly choices: RoleChoice[];
+
+  constructor(provider: string, choices: RoleChoice[]) {
+    super(`Provider "${provider}" has several roles and none was chosen: ${describeChoices(choices)}`, {
+      hint: "pass --role <alias|arn>, or set role_arn",
+    });
+    this.name = "RoleChoiceNeeded";
+    this.choices = choices;
+  }
+}
+
+/** One entry of a provider's `roles`. */
+export interface RoleChoice {
+  arn: string;
+  alias?: string;
+}
+
+function describeChoices(choices: RoleChoice[]): string {
+  return choices.map((choice) => choice.alias ? `${choice.alias} (${choice.arn})` : choice.arn).join(", ");
+}
+
+/**
+ * The role picked with `role` (alias or ARN) among `roles`; a valid ARN not in
+ * the list is taken as given. Undefined when nothing was picked and `role_arn`
+ * should decide; throws {@link RoleChoiceNeeded} when only `roles` could.
+ */
+function chooseRole(provider: string, role: string | undefined, roles: RoleChoice[] | undefined): string | undefined {
+  if (role !== undefined) {
+    const match = roles?.find((choice) => choice.alias === role || choice.arn === role);
+    if (match) return match.arn;
+    if (parseRoleArn(role)) return role;
+    throw new ConfigError(`Provider "${provider}" has no role "${role}"`, {
+      hint: roles?.length ? `choose one of: ${describeChoices(roles)}` : "give an IAM role ARN",
+    });
+  }
+  return undefined;
 }
 
 /** The names of the configured providers. */
@@ -249,6 +300,24 @@ function checkTimeout(found: Sourced): number {
   return found.value as number;
 }
 
+function checkRoles(found: Sourced): RoleChoice[] {
+  const value = found.value;
+  const valid = Array.isArray(value) && value.length > 0 &&
+    value.every((item) =>
+      typeof item === "object" && item !== null && typeof item.arn === "string" && parseRoleArn(item.arn) &&
+      (item.alias === undefined || typeof item.alias === "string")
+    );
+  if (!valid) {
+    fail(
+      "roles",
+      found,
+      "must be a list of { arn, alias } tables",
+      'e.g. roles = [{ arn = "arn:aws:iam::…", alias = "prod" }]',
+    );
+  }
+  return value as RoleChoice[];
+}
+
 function checkChain(found: Sourced): string[] {
   const value = typeof found.value === "string" ? [found.value] : found.value;
   if (!Array.isArray(value) || !value.every((arn) => typeof arn === "string" && parseRoleArn(arn))) {
@@ -338,6 +407,14 @@ function checkRedirectUri(found: Sourced): string {
       "e.g. http://127.0.0.1:{port}/auth/callback (RFC 8252 loopback redirect)",
     );
   }
+  if (url.pathname === "/") {
+    fail(
+      "redirect_uri",
+      found,
+      "needs a path",
+      "the listener serves the login start page at /; use e.g. /auth/callback",
+    );
+  }
   if (!value.includes("{port}") && !/:\d+\//.test(value)) {
     fail("redirect_uri", found, "has neither {port} nor a fixed port", "write http://127.0.0.1:{port}/auth/callback");
   }
@@ -352,6 +429,18 @@ function checkRegion(found: Sourced): string {
   return value;
 }
 
+/** Authorization request parameters aws-oidc sets itself; `auth_params` may not override them. */
+export const RESERVED_AUTH_PARAMS = new Set([
+  "response_type",
+  "client_id",
+  "redirect_uri",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method",
+]);
+
 function checkStringTable(found: Sourced): Record<string, string> {
   const value = found.value;
   if (
@@ -360,6 +449,8 @@ function checkStringTable(found: Sourced): Record<string, string> {
   ) {
     fail("auth_params", found, "must be a table of strings", 'e.g. auth_params = { access_type = "offline" }');
   }
+  const reserved = Object.keys(value).find((key) => RESERVED_AUTH_PARAMS.has(key));
+  if (reserved) fail("auth_params", found, `may not set "${reserved}"`, "aws-oidc sets it itself; remove it");
   return value as Record<string, string>;
 }
 

@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9207 (authorization response iss)
  */
 import * as oauth from "oauth4webapi";
-import { AwsOidcError, ConfigError } from "../errors.ts";
+import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { Provider } from "../config/resolve.ts";
 import { discover, httpOptions, unreachable } from "./discovery.ts";
@@ -21,18 +21,6 @@ export interface LoginDeps {
   /** Opens the URL in a browser; throws when the browser cannot start. */
   openBrowser: (url: string) => void;
 }
-
-/** Authorization request parameters aws-oidc sets itself; `auth_params` may not override them. */
-const RESERVED_PARAMS = new Set([
-  "response_type",
-  "client_id",
-  "redirect_uri",
-  "scope",
-  "state",
-  "nonce",
-  "code_challenge",
-  "code_challenge_method",
-]);
 
 /** Runs the whole browser login for a provider. */
 export async function loginWithBrowser(provider: Provider, deps: LoginDeps): Promise<Tokens> {
@@ -99,12 +87,8 @@ async function buildAuthorizationUrl(
   request: { redirectUri: string; state: string; nonce?: string; verifier?: string },
 ): Promise<URL> {
   const url = new URL(as.authorization_endpoint!);
-  for (const [key, value] of Object.entries(provider.authParams)) {
-    if (RESERVED_PARAMS.has(key)) {
-      throw new ConfigError(`auth_params may not set "${key}"`, { hint: "aws-oidc sets it itself; remove it" });
-    }
-    url.searchParams.set(key, value);
-  }
+  // Reserved keys were refused when the config was resolved.
+  for (const [key, value] of Object.entries(provider.authParams)) url.searchParams.set(key, value);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", provider.clientId);
   url.searchParams.set("redirect_uri", request.redirectUri);

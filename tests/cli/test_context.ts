@@ -28,6 +28,7 @@ export async function withCli(config: string, fn: (cli: TestCli) => Promise<void
     argv: [],
     env: (name) => env[name],
     envObject: () => ({ ...env }),
+    interactive: () => false,
     stdout: (text) => stdout.push(text),
     makeLog: (options) => createLog({ ...options, stderr: (text) => stderr.push(text), terminal: undefined }),
   };

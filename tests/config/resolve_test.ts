@@ -121,6 +121,10 @@ Deno.test("each invalid field is refused with its source", () => {
     ["region", '"mars-1"', /region "mars-1" .*not an AWS region/],
     ["redirect_uri", '"http://example.com:{port}/cb"', /redirect_uri .*127\.0\.0\.1 or localhost/],
     ["timeout", "0", /timeout 0 .*outside 1-3600/],
+    ["redirect_uri", '"http://127.0.0.1:{port}/"', /redirect_uri .*needs a path/],
+    ["auth_params", '{ state = "fixed" }', /auth_params .*may not set "state"/],
+    ["roles", '[{ alias = "x" }]', /roles .*list of \{ arn, alias \} tables/],
+    ["chain", '["not-an-arn"]', /chain .*list of IAM role ARNs/],
     ["sts_endpoint", '"ftp://x"', /sts_endpoint .*not an http\(s\) URL/],
   ];
   for (const [key, value, pattern] of cases) {
@@ -166,4 +170,26 @@ Deno.test("scopes always include openid", () => {
     "email",
     "groups",
   ]);
+});
+
+Deno.test("roles: --role picks by alias or ARN; one role needs no choice; several without a choice list them", () => {
+  const text = SEED_CONFIG.replace(/^role_arn.*\n/m, "") + `roles = [
+  { arn = "arn:aws:iam::111111111111:role/admin", alias = "prod-admin" },
+  { arn = "arn:aws:iam::222222222222:role/read" },
+]
+`;
+  assert.equal(resolve(text, "google", { role: "prod-admin" }).roleArn, "arn:aws:iam::111111111111:role/admin");
+  assert.equal(
+    resolve(text, "google", { role: "arn:aws:iam::222222222222:role/read" }).roleArn,
+    "arn:aws:iam::222222222222:role/read",
+  );
+  const error = configError(
+    () => resolve(text),
+    /several roles and none was chosen: prod-admin \(arn:aws:iam::111111111111:role\/admin\), arn:aws:iam::222222222222:role\/read/,
+  );
+  assert.equal(error.name, "RoleChoiceNeeded");
+  configError(() => resolve(text, "google", { role: "nope" }), /has no role "nope"/);
+  const single = SEED_CONFIG.replace(/^role_arn.*\n/m, "") +
+    'roles = [{ arn = "arn:aws:iam::333333333333:role/only" }]\n';
+  assert.equal(resolve(single).roleArn, "arn:aws:iam::333333333333:role/only");
 });
