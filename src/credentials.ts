@@ -64,7 +64,7 @@ export async function getCredentials(
       return hit;
     }
   }
-  return await underLogin(provider, deps, names, async () => {
+  return await withIdentityLock(provider, deps, names, async () => {
     const [credentials, tokens] = trustCache ? await cached() : [undefined, undefined];
     const hit = servableCredentials(credentials, tokens, provider, now());
     if (hit) {
@@ -80,16 +80,19 @@ export async function getCredentials(
 export async function getTokens(provider: Provider, deps: CredentialDeps, mode: CacheMode = {}): Promise<TokenEntry> {
   const names = await cacheNames(provider);
   const trustCache = !mode.noCache && !mode.forceLogin;
-  return await underLogin(provider, deps, names, async () => {
+  return await withIdentityLock(provider, deps, names, async () => {
     const cached = trustCache ? await deps.store.read<TokenEntry>(names.tokens) : undefined;
     return await obtainTokens(provider, deps, names.tokens, cached);
   });
 }
 
-/** Runs `fn` holding the provider identity's lock, so parallel processes share one login. */
-async function underLogin<T>(
+/**
+ * Runs `fn` holding the provider identity's lock, so parallel processes share
+ * one login (and a logout cannot race a refresh that would write tokens back).
+ */
+export async function withIdentityLock<T>(
   provider: Provider,
-  deps: CredentialDeps,
+  deps: Pick<CredentialDeps, "store" | "log">,
   names: { tokens: string },
   fn: () => Promise<T>,
 ): Promise<T> {

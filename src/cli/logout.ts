@@ -14,6 +14,7 @@ import { AwsOidcError, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
+import { withIdentityLock } from "../credentials.ts";
 import { cacheNames, type CredentialEntry, type TokenEntry } from "../cache/entries.ts";
 import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
@@ -107,11 +108,13 @@ export async function logout(
   } else {
     const target = input.target;
     const provider = await loadProvider(target.name, target.flags, input.globals, context, log);
-    const { tokens } = await cacheNames(provider);
-    await end(tokens, provider);
-    const sharing = (await providersByTokenFile(input.globals, context, log)).get(tokens) ?? [];
+    const files = await cacheNames(provider);
+    const sharing = (await providersByTokenFile(input.globals, context, log)).get(files.tokens) ?? [];
     const names = new Set([provider.name, ...sharing.map((other) => other.name)]);
-    const removed = (await store.remove(tokens) ? 1 : 0) + await removeCredentialsOf(store, names, provider);
+    const removed = await withIdentityLock(provider, { store, log }, files, async () => {
+      await end(files.tokens, provider);
+      return (await store.remove(files.tokens) ? 1 : 0) + await removeCredentialsOf(store, names, provider);
+    });
     log.info(
       removed === 0
         ? `No cached session for "${provider.name}"`
