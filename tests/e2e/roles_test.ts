@@ -1,0 +1,68 @@
+/** Several roles per provider: --role picks; a terminal gets a picker; without one, the error lists the choices. */
+import assert from "node:assert/strict";
+import { startIdp } from "../fixtures/idp.ts";
+import { startSts } from "../fixtures/sts.ts";
+import { chromiumAgent } from "../helpers/chromium.ts";
+import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+
+const ADMIN = "arn:aws:iam::123456789012:role/admin";
+const READ = "arn:aws:iam::123456789012:role/read";
+
+Deno.test("roles: --role by alias, the terminal picker, and the non-interactive error", async () => {
+  const idp = await startIdp();
+  const trust = { issuer: idp.issuer, audience: idp.publicClientId };
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles: [{ arn: ADMIN, trust }, { arn: READ, trust }],
+  });
+  const agent = await chromiumAgent();
+  const home = await makeHome(`
+[[AuthProvider]]
+name = "idp"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+agent = ${agent.toml}
+roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = "read" }]
+`);
+  try {
+    const env = cleanEnv(home);
+    const unattended = await runCli(["auth", "idp"], env);
+    assert.equal(unattended.code, 2);
+    assert.equal(unattended.stdout, "");
+    assert.match(
+      unattended.stderr,
+      /several roles and none was chosen: prod-admin \(.*admin\), read \(.*read\).*--role/,
+    );
+
+    const picked = await runCli(["auth", "idp", "--role", "prod-admin"], env);
+    assert.equal(picked.code, 0, picked.stderr);
+    assert.equal(sts.lastAssume?.roleArn, ADMIN);
+
+    // A pseudo-terminal (util-linux script): the picker asks there and reads the answer.
+    const command = [...cliCommand(), "auth", "idp"].join(" ");
+    const run = await new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      env,
+      clearEnv: true,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = run.stdin.getWriter();
+    await writer.write(new TextEncoder().encode("2\n"));
+    await writer.close();
+    const output = await run.output();
+    const text = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, text);
+    assert.match(text, /has several roles:/);
+    assert.match(text, /2\) read +arn:aws:iam::123456789012:role\/read/);
+    assert.match(text, /"Version":1/);
+    assert.equal(sts.lastAssume?.roleArn, READ);
+  } finally {
+    await agent.stop();
+    await idp.close();
+    await sts.close();
+    await Deno.remove(home, { recursive: true });
+  }
+});
