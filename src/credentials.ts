@@ -10,6 +10,7 @@
 import type { Provider } from "./config/resolve.ts";
 import type { Log } from "./log.ts";
 import type { Tokens } from "./oidc/tokens.ts";
+import type { RefreshedTokens } from "./oidc/refresh.ts";
 import type { CacheStore } from "./cache/store.ts";
 import {
   cacheNames,
@@ -31,7 +32,7 @@ export interface CredentialDeps {
   /** The browser login. */
   login: (provider: Provider) => Promise<Tokens>;
   /** The refresh token grant; throws when the refresh token is no good. */
-  refresh: (provider: Provider, cached: TokenEntry) => Promise<Tokens>;
+  refresh: (provider: Provider, cached: TokenEntry) => Promise<RefreshedTokens>;
   assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
   /** Role chaining after the web identity step. */
   assumeChain: (request: ChainRequest) => Promise<AwsCredentials>;
@@ -127,16 +128,9 @@ async function obtainTokens(
   if (cached?.refreshToken) {
     try {
       deps.log.debug("refreshing tokens without the browser");
-      const result = await deps.refresh(provider, cached);
+      const { id, ...rest } = await deps.refresh(provider, cached);
       // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
-      const refreshed = result.idToken === cached.idToken
-        ? {
-          ...cached,
-          accessToken: result.accessToken,
-          accessTokenExpiresAt: result.accessTokenExpiresAt,
-          refreshToken: result.refreshToken,
-        }
-        : toEntry(result, cached.loggedInAt);
+      const refreshed = id ? toEntry({ ...id, ...rest }, cached.loggedInAt) : { ...cached, ...rest };
       await deps.store.write(tokensName, { ...refreshed });
       if (idTokenUsable(refreshed, now())) return refreshed;
       deps.log.info("The identity provider refreshed the session but sent no new ID token; logging in again");

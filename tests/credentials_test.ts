@@ -9,7 +9,7 @@ import { createLog } from "../src/log.ts";
 import type { Provider } from "../src/config/resolve.ts";
 import type { Tokens } from "../src/oidc/tokens.ts";
 import type { AssumeRoleRequest } from "../src/aws/sts.ts";
-import { RefreshRejected } from "../src/oidc/refresh.ts";
+import { type RefreshedTokens, RefreshRejected } from "../src/oidc/refresh.ts";
 import type { TokenEntry } from "../src/cache/entries.ts";
 
 const provider: Provider = {
@@ -38,7 +38,13 @@ function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {
   };
 }
 
-async function harness(refresh: (cached: TokenEntry) => Promise<Tokens>) {
+/** A refresh grant's answer with a new ID token. */
+function refreshed(sub: string, expiresIn: number, refreshToken: string): RefreshedTokens {
+  const { idToken, claims, accessToken } = tokens(sub, expiresIn);
+  return { id: { idToken, claims }, accessToken, refreshToken };
+}
+
+async function harness(refresh: (cached: TokenEntry) => Promise<RefreshedTokens>) {
   const dir = await Deno.makeTempDir();
   const calls = { login: 0, refresh: 0, sts: [] as AssumeRoleRequest[] };
   const messages: string[] = [];
@@ -63,7 +69,7 @@ async function harness(refresh: (cached: TokenEntry) => Promise<Tokens>) {
 }
 
 Deno.test("an expired ID token is refreshed; the refreshed one goes to STS", async () => {
-  const { deps, calls, dir } = await harness(() => Promise.resolve(tokens("alice", 3600, "rt-2")));
+  const { deps, calls, dir } = await harness(() => Promise.resolve(refreshed("alice", 3600, "rt-2")));
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);
   await getCredentials(provider, deps);
@@ -73,11 +79,8 @@ Deno.test("an expired ID token is refreshed; the refreshed one goes to STS", asy
 });
 
 Deno.test("a refresh response without an ID token falls back to the browser, keeping the rotated refresh token", async () => {
-  // What refreshTokens returns then: the cached ID token and its stored claims (string claims only: no exp).
-  const { deps, calls, messages, dir } = await harness((cached) =>
-    Promise.resolve(
-      { idToken: cached.idToken, claims: cached.claims, accessToken: "at-2", refreshToken: "rt-rotated" } as Tokens,
-    )
+  const { deps, calls, messages, dir } = await harness(() =>
+    Promise.resolve({ accessToken: "at-2", refreshToken: "rt-rotated" })
   );
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);

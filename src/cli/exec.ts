@@ -194,28 +194,13 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
 /** Runs the child with inherited stdio, passing SIGINT/SIGTERM on; its exit code (128+n for signal n). */
 async function runChild(argv: string[], env: Record<string, string>, log: Log): Promise<number> {
   const [program, ...args] = argv;
-  let child: Deno.ChildProcess;
-  try {
-    child = new Deno.Command(program, {
-      args,
-      env,
-      clearEnv: true,
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    })
-      .spawn();
-  } catch (error) {
-    throw new UsageError(`Cannot run "${program}": ${(error as Error).message}`, {
-      hint: "check the command's name and your PATH",
-      cause: error,
-    });
-  }
+  let child: Deno.ChildProcess | undefined;
+  // Listen before spawning: a signal that arrives while the child starts must not kill aws-oidc instead.
   const forwarded: Array<[Deno.Signal, () => void]> = [];
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     const forward = () => {
       try {
-        child.kill(signal);
+        child?.kill(signal);
       } catch { /* already gone */ }
     };
     try {
@@ -224,6 +209,21 @@ async function runChild(argv: string[], env: Record<string, string>, log: Log): 
     } catch { /* not supported on this OS */ }
   }
   try {
+    try {
+      child = new Deno.Command(program, {
+        args,
+        env,
+        clearEnv: true,
+        stdin: "inherit",
+        stdout: "inherit",
+        stderr: "inherit",
+      }).spawn();
+    } catch (error) {
+      throw new UsageError(`Cannot run "${program}": ${(error as Error).message}`, {
+        hint: "check the command's name and your PATH",
+        cause: error,
+      });
+    }
     const status = await child.status;
     if (status.signal) {
       log.debug(`the program ended by ${status.signal}`);

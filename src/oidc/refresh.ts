@@ -22,8 +22,16 @@ export class RefreshRejected extends AwsOidcError {
   }
 }
 
+/** What a refresh grant yields; `id` only when the IdP sent a new (validated) ID token. */
+export interface RefreshedTokens {
+  id?: Pick<Tokens, "idToken" | "claims">;
+  accessToken: string;
+  accessTokenExpiresAt?: number;
+  refreshToken: string;
+}
+
 /** Uses the cached refresh token; resolves to the new tokens. */
-export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<Tokens> {
+export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<RefreshedTokens> {
   if (!cached.refreshToken) throw new RefreshRejected("No refresh token is cached");
   const http = httpOptions(provider.providerUrl);
   const as = await discover(provider.providerUrl, http);
@@ -46,21 +54,19 @@ export async function refreshTokens(provider: Provider, cached: TokenEntry): Pro
     }
     throw tokenEndpointError(error);
   }
-  let claims = cached.claims as IdTokenClaims;
-  let idToken = cached.idToken;
+  let id: RefreshedTokens["id"];
   if (result.id_token) {
-    claims = await verifyIdToken(result.id_token, {
+    const claims = await verifyIdToken(result.id_token, {
       issuer: as.issuer,
       clientId: provider.clientId,
       jwksUri: as.jwks_uri!,
       algorithms: as.id_token_signing_alg_values_supported,
     });
     assertSameIdentity(cached, claims);
-    idToken = result.id_token;
+    id = { idToken: result.id_token, claims };
   }
   return {
-    idToken,
-    claims,
+    id,
     accessToken: result.access_token,
     accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
     // Keep the old refresh token unless the IdP rotated it.

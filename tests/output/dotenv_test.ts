@@ -8,8 +8,7 @@
  * transcribed below; the npm parser is the real thing.
  */
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- until deno.json maps "dotenv" (a test-only dependency)
-import dotenv from "npm:dotenv@18.0.10";
+import dotenv from "dotenv";
 import { dotenvLines } from "../../src/output/dotenv.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 import { numbered, SPECIAL_VALUES } from "./special_values.ts";
