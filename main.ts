@@ -5,22 +5,15 @@
  * loads no npm package; everything else loads the full command line lazily.
  */
 import { cachedAuth } from "./src/fast_path.ts";
+import { writeAll } from "./src/io.ts";
 
 /** The full command line, loaded only when the fast path cannot answer. */
 export const CLI_MODULE: string = ["./src", "cli", "main.ts"].join("/");
 
-const encoder = new TextEncoder();
-
-function write(file: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
-}
-
 if (Deno.args[0] === "auth") {
   const line = cachedAuth(Deno.args.slice(1), Deno.env.toObject());
   if (line !== undefined) {
-    write(Deno.stdout, line);
+    writeAll(Deno.stdout, line);
     Deno.exit(0);
   }
 }

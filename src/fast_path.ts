@@ -10,7 +10,7 @@
  * directory returns undefined, and the full CLI takes over, repairs and reports.
  */
 import { configPath } from "./config/path.ts";
-import { CACHE_VERSION } from "./cache/keys.ts";
+import { CACHE_FILE_NAME, CACHE_VERSION } from "./cache/keys.ts";
 import { cacheDir } from "./cache/dir.ts";
 import { type FastIndexEntry, fastIndexName, flagValue, FULL_PATH_FLAGS } from "./cache/fast_index.ts";
 import { type CredentialEntry, servableCredentials, type TokenEntry } from "./cache/entries.ts";
@@ -41,7 +41,7 @@ export function cachedAuth(args: string[], env: Record<string, string>, now = Da
 
 /** A cache file's data when it is a 0600 regular file of the current version; anything else is the full path's. */
 function readPristine<T>(dir: string, name: string): T | undefined {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/.test(name)) return undefined;
+  if (!CACHE_FILE_NAME.test(name)) return undefined;
   const path = `${dir}/${name}`;
   const info = Deno.lstatSync(path);
   if (!info.isFile || (POSIX && (info.mode! & 0o777) !== 0o600)) return undefined;

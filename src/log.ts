@@ -6,8 +6,8 @@
  * Everything written passes through {@link redact}: known secrets and anything
  * shaped like a JWT are masked, even in debug output.
  */
+import { writeAll } from "./io.ts";
 
-const encoder = new TextEncoder();
 const JWT_SHAPE = /\beyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]*/g;
 
 /** A writer for people. */
@@ -62,12 +62,6 @@ export function createLog(options: LogOptions = {}): Log {
     debug: (message) => options.debug && write(`debug: ${message}`, false),
     secret: (value) => value && secrets.add(value),
   };
-}
-
-function writeAll(file: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = encoder.encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += file.writeSync(bytes.subarray(offset));
 }
 
 /**

@@ -3,9 +3,9 @@
  * path can find the directory without loading the store.
  */
 import { AwsOidcError } from "../errors.ts";
+import { joinPath } from "../paths.ts";
 
 const WINDOWS = Deno.build.os === "windows";
-const SEPARATOR = WINDOWS ? "\\" : "/";
 
 /**
  * The cache directory: the flag, else `AWS_OIDC_CACHE_DIR`, else
@@ -26,9 +26,4 @@ export function cacheDir(flag: string | undefined, env: (name: string) => string
   if (chosen === "~") return home();
   if (chosen.startsWith("~/") || (WINDOWS && chosen.startsWith("~\\"))) return joinPath(home(), chosen.slice(2));
   return chosen;
-}
-
-/** Joins path segments; trailing separators on the first are dropped. */
-export function joinPath(first: string, ...rest: string[]): string {
-  return [first.replace(/[\\/]+$/, ""), ...rest].join(SEPARATOR);
 }

@@ -6,6 +6,9 @@
  * Loaded on the fast cached path: imports nothing.
  */
 
+/** What a cache file's name looks like (never a path): checked before any file is opened. */
+export const CACHE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/;
+
 /** Bumped when the layout of a cache file changes; older files then simply miss. */
 export const CACHE_VERSION = 1;
 

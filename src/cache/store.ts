@@ -8,9 +8,9 @@
  */
 
 import { AwsOidcError } from "../errors.ts";
-import { CACHE_VERSION } from "./keys.ts";
+import { CACHE_FILE_NAME, CACHE_VERSION } from "./keys.ts";
 
-import { joinPath } from "./dir.ts";
+import { joinPath } from "../paths.ts";
 
 export { cacheDir } from "./dir.ts";
 
@@ -44,7 +44,7 @@ export interface StoreOptions {
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 const STALE_TEMP_MS = 60 * 60 * 1000;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/;
+const NAME = CACHE_FILE_NAME;
 const TEMP = /^\..+\.tmp$/;
 const WINDOWS = Deno.build.os === "windows";
 

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { createLog } from "../log.ts";
+import { writeAll } from "../io.ts";
 import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
 import { registerExec } from "./exec.ts";
@@ -80,18 +81,13 @@ export async function main(args: string[], context: CliContext = processContext(
 
 /** The real process: environment, stdout and the stderr/terminal log. */
 export function processContext(argv: string[]): CliContext {
-  const encoder = new TextEncoder();
   const secrets = new Set<string>();
   return {
     argv,
     env: (name) => Deno.env.get(name),
     envObject: () => Deno.env.toObject(),
     interactive: () => Deno.stdin.isTerminal(),
-    stdout: (text) => {
-      const bytes = encoder.encode(text);
-      let offset = 0;
-      while (offset < bytes.length) offset += Deno.stdout.writeSync(bytes.subarray(offset));
-    },
+    stdout: (text) => writeAll(Deno.stdout, text),
     makeLog: (options) => createLog({ ...options, secrets }),
   };
 }

@@ -4,6 +4,7 @@
  * path can find the file without loading it.
  */
 import { ConfigError } from "../errors.ts";
+import { joinPath } from "../paths.ts";
 
 /** The config file's path. */
 export function configPath(flag: string | undefined, env: (name: string) => string | undefined): string {
@@ -16,6 +17,5 @@ export function configPath(flag: string | undefined, env: (name: string) => stri
       hint: "set HOME, or pass --config / AWS_OIDC_CONFIG",
     });
   }
-  const separator = Deno.build.os === "windows" ? "\\" : "/";
-  return [home.replace(/[\\/]+$/, ""), ".aws-oidc", "config"].join(separator);
+  return joinPath(home, ".aws-oidc", "config");
 }
