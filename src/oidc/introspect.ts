@@ -7,8 +7,9 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
-import { discover, httpOptions, unreachable } from "./discovery.ts";
-import { clientAuthentication, tokenEndpointError } from "./login.ts";
+import { unreachable } from "./discovery.ts";
+import { connect } from "./connect.ts";
+import { tokenEndpointError } from "./login.ts";
 
 /** What the IdP says about a token; `expiresAt` (epoch seconds) only when it said. */
 export interface Introspection {
@@ -23,17 +24,15 @@ export interface Introspection {
  * @throws {AwsOidcError} when the IdP publishes no introspection endpoint, cannot be reached, or refuses.
  */
 export async function introspectRefreshToken(provider: Provider, refreshToken: string): Promise<Introspection> {
-  const http = httpOptions(provider.providerUrl);
-  const as = await discover(provider.providerUrl, http);
+  const { as, client, clientAuth, http } = await connect(provider);
   if (typeof as.introspection_endpoint !== "string") {
     throw new AwsOidcError(`The identity provider "${provider.providerUrl}" publishes no introspection_endpoint`, {
       hint: "it does not offer RFC 7662 token introspection, so the refresh token's lifetime cannot be asked for",
     });
   }
-  const client: oauth.Client = { client_id: provider.clientId };
   let result: oauth.IntrospectionResponse;
   try {
-    const response = await oauth.introspectionRequest(as, client, clientAuthentication(provider, as), refreshToken, {
+    const response = await oauth.introspectionRequest(as, client, clientAuth, refreshToken, {
       ...http,
       additionalParameters: { token_type_hint: "refresh_token" },
     }).catch((error) => {

@@ -10,7 +10,8 @@ import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { Provider } from "../config/resolve.ts";
-import { discover, httpOptions, unreachable } from "./discovery.ts";
+import { type HttpOptions, unreachable } from "./discovery.ts";
+import { connect } from "./connect.ts";
 import { startLoopbackListener } from "./loopback.ts";
 import { verifyIdToken } from "./id_token.ts";
 import type { Tokens } from "./tokens.ts";
@@ -24,10 +25,7 @@ export interface LoginDeps {
 
 /** Runs the whole browser login for a provider. */
 export async function loginWithBrowser(provider: Provider, deps: LoginDeps): Promise<Tokens> {
-  const http = httpOptions(provider.providerUrl);
-  const as = await discover(provider.providerUrl, http);
-  const client: oauth.Client = { client_id: provider.clientId };
-  const clientAuth = clientAuthentication(provider, as);
+  const { as, client, clientAuth, http } = await connect(provider);
 
   const verifier = provider.disablePkce ? undefined : oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
@@ -70,15 +68,6 @@ export async function loginWithBrowser(provider: Provider, deps: LoginDeps): Pro
     nonce,
     http,
   });
-}
-
-/** Client authentication: none for public clients, else the method the IdP supports. */
-export function clientAuthentication(provider: Provider, as: oauth.AuthorizationServer): oauth.ClientAuth {
-  if (!provider.clientSecret) return oauth.None();
-  const methods = as.token_endpoint_auth_methods_supported ?? ["client_secret_basic"];
-  return methods.includes("client_secret_basic") || !methods.includes("client_secret_post")
-    ? oauth.ClientSecretBasic(provider.clientSecret)
-    : oauth.ClientSecretPost(provider.clientSecret);
 }
 
 async function buildAuthorizationUrl(
@@ -153,7 +142,7 @@ async function redeemCode(
     redirectUri: string;
     verifier?: string;
     nonce?: string;
-    http: ReturnType<typeof httpOptions>;
+    http: HttpOptions;
   },
 ): Promise<Tokens> {
   let result: oauth.TokenEndpointResponse;

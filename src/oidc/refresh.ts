@@ -9,8 +9,9 @@ import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
 import type { TokenEntry } from "../cache/entries.ts";
-import { discover, httpOptions, unreachable } from "./discovery.ts";
-import { clientAuthentication, tokenEndpointError } from "./login.ts";
+import { unreachable } from "./discovery.ts";
+import { connect } from "./connect.ts";
+import { tokenEndpointError } from "./login.ts";
 import { type IdTokenClaims, verifyIdToken } from "./id_token.ts";
 import type { Tokens } from "./tokens.ts";
 
@@ -33,15 +34,13 @@ export interface RefreshedTokens {
 /** Uses the cached refresh token; resolves to the new tokens. */
 export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<RefreshedTokens> {
   if (!cached.refreshToken) throw new RefreshRejected("No refresh token is cached");
-  const http = httpOptions(provider.providerUrl);
-  const as = await discover(provider.providerUrl, http);
-  const client: oauth.Client = { client_id: provider.clientId };
+  const { as, client, clientAuth, http } = await connect(provider);
   let result: oauth.TokenEndpointResponse;
   try {
     const response = await oauth.refreshTokenGrantRequest(
       as,
       client,
-      clientAuthentication(provider, as),
+      clientAuth,
       cached.refreshToken,
       http,
     ).catch((error) => {

@@ -7,8 +7,9 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
-import { discover, httpOptions, unreachable } from "./discovery.ts";
-import { clientAuthentication, tokenEndpointError } from "./login.ts";
+import { unreachable } from "./discovery.ts";
+import { connect } from "./connect.ts";
+import { tokenEndpointError } from "./login.ts";
 import { errorCode } from "./introspect.ts";
 
 /** Which kind of token is revoked (RFC 7009 §2.1 `token_type_hint`). */
@@ -21,12 +22,10 @@ export type TokenTypeHint = "refresh_token" | "access_token";
  * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request.
  */
 export async function revokeToken(provider: Provider, token: string, hint: TokenTypeHint): Promise<boolean> {
-  const http = httpOptions(provider.providerUrl);
-  const as = await discover(provider.providerUrl, http);
+  const { as, client, clientAuth, http } = await connect(provider);
   if (typeof as.revocation_endpoint !== "string") return false;
-  const client: oauth.Client = { client_id: provider.clientId };
   try {
-    const response = await oauth.revocationRequest(as, client, clientAuthentication(provider, as), token, {
+    const response = await oauth.revocationRequest(as, client, clientAuth, token, {
       ...http,
       additionalParameters: { token_type_hint: hint },
     }).catch((error) => {
