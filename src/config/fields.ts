@@ -38,6 +38,7 @@ export type ProviderKey =
   | "auth_params"
   | "refresh_window"
   | "chain"
+  | "signin_url"
   | "roles"
   | "role";
 
@@ -145,6 +146,13 @@ export const FIELDS: readonly FieldSpec[] = [
     flags: ["chain"],
     arg: "arn",
     help: "Roles to assume in turn after role_arn (role chaining; repeatable)",
+  },
+  {
+    key: "signin_url",
+    type: "string",
+    flags: ["signin-url", "signin_url"],
+    arg: "url",
+    help: "AWS federation endpoint for login (default: the role's partition, e.g. https://signin.aws.amazon.com)",
   },
   {
     key: "refresh_window",

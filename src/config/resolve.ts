@@ -37,6 +37,8 @@ export interface Provider {
   refreshWindow?: number;
   /** Roles assumed with `AssumeRole`, in order, after the web identity step. */
   chain: string[];
+  /** The AWS federation endpoint for `login`; undefined: the role's partition decides. */
+  signinUrl?: string;
 }
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
@@ -115,6 +117,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     authParams: get("auth_params", checkStringTable) ?? {},
     refreshWindow: get("refresh_window", checkRefreshWindow),
     chain: get("chain", checkChain) ?? [],
+    signinUrl: get("signin_url", checkSigninUrl),
   };
 }
 
@@ -369,6 +372,23 @@ function checkHttpUrl(found: Sourced): string {
   fail("sts_endpoint", found, "is not an http(s) URL", "e.g. https://sts.eu-west-1.amazonaws.com");
 }
 
+function checkSigninUrl(found: Sourced): string {
+  const value = checkNonEmpty(found, "signin_url");
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch { /* reported below */ }
+  if (!url || !isAllowedIssuerUrl(url) || url.search || url.hash || url.username || url.password) {
+    fail(
+      "signin_url",
+      found,
+      "is not an https URL without query or credentials",
+      "e.g. https://signin.aws.amazon.com/federation (plain http only on 127.0.0.1, ::1 and localhost)",
+    );
+  }
+  return value;
+}
+
 function checkAgent(found: Sourced): string[] {
   const value = found.value;
   if (!Array.isArray(value) || value.length === 0 || !value.every((part) => typeof part === "string")) {
@@ -423,7 +443,7 @@ function checkRedirectUri(found: Sourced): string {
 
 function checkRegion(found: Sourced): string {
   const value = checkNonEmpty(found, "region");
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(value)) {
     fail("region", found, "is not an AWS region name", "e.g. us-east-1 or eu-west-2");
   }
   return value;

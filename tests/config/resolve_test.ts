@@ -193,3 +193,9 @@ Deno.test("roles: --role picks by alias or ARN; one role needs no choice; severa
     'roles = [{ arn = "arn:aws:iam::333333333333:role/only" }]\n';
   assert.equal(resolve(single).roleArn, "arn:aws:iam::333333333333:role/only");
 });
+
+Deno.test("regions of every partition are accepted", () => {
+  for (const region of ["us-east-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1", "us-isob-east-1"]) {
+    assert.equal(resolve(SEED_CONFIG, "google", { region }).region, region);
+  }
+});
