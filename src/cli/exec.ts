@@ -126,8 +126,8 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
 }
 
 /** The provider name and flags: from the profile's credential_process, or from the command line. */
-async function resolveTarget(
-  input: ExecInput,
+export async function resolveTarget(
+  input: Pick<ExecInput, "profile" | "provider" | "flags" | "cache" | "globals">,
   context: CliContext,
   log: Log,
 ): Promise<{ provider: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions }> {

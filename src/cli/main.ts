@@ -14,6 +14,8 @@ import { registerToken } from "./token.ts";
 import { registerChecks } from "./check.ts";
 import { registerStatus } from "./status.ts";
 import { registerLogout } from "./logout.ts";
+import { registerLogin } from "./login.ts";
+import { registerList } from "./list.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
@@ -43,7 +45,9 @@ Examples:
   aws-oidc status                            every cached session and when it expires
   aws-oidc logout google                     revoke the refresh token and forget the session
   aws-oidc exec engineer -- terraform plan   run a program with the profile's credentials
+  aws-oidc list --profile admin              the IAM roles the configured client id may assume
   eval "$(aws-oidc env google)"              the credentials as variables in this shell
+  aws-oidc login google                      open the AWS console in google's browser (--print: the URL)
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
@@ -55,6 +59,8 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerLogout(program, context);
   registerExec(program, context);
   registerEnv(program, context);
+  registerLogin(program, context);
+  registerList(program, context);
   program
     .command("version")
     .description("Print the version and build target")

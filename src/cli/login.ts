@@ -1,0 +1,203 @@
+/**
+ * `aws-oidc login <provider|profile>`: the AWS console, signed in with the
+ * provider's credentials (from the cache, logging in if needed), opened with
+ * the provider's `agent`, so it lands in the browser profile configured for it.
+ * `--print` prints the sign-in URL instead.
+ */
+import type { Command } from "commander";
+import { UsageError } from "../errors.ts";
+import type { Log } from "../log.ts";
+import type { FlagValues, Provider } from "../config/resolve.ts";
+import { providerNames } from "../config/resolve.ts";
+import { configPath, loadConfigFile } from "../config/load.ts";
+import { readAwsOidcProfile } from "../aws/profiles.ts";
+import { consoleEndpoints, partitionOfRole } from "../aws/partition.ts";
+import {
+  consoleDestination,
+  consoleLoginUrl,
+  isRegionName,
+  MAX_SESSION_DURATION,
+  MIN_SESSION_DURATION,
+  signinToken,
+} from "../aws/console.ts";
+import { getCredentials } from "../credentials.ts";
+import { currentPlatform, openBrowser } from "../oidc/browser.ts";
+import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
+import { isThisProgram, resolveTarget } from "./exec.ts";
+import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+const EXAMPLES = `
+Examples:
+  aws-oidc login google                          the console, in the browser of google's agent
+  aws-oidc login engineer                        a profile from ~/.aws/config (credential_process = aws-oidc auth …)
+  aws-oidc login google --destination /s3/home --region eu-west-1
+  aws-oidc login google --print                  print the sign-in URL instead of opening it
+
+A name that is both a provider and a profile means the provider. The
+partition (aws, aws-cn, aws-us-gov) comes from the role ARN; signin_url or
+AWS_OIDC_SIGNIN_URL replaces its federation endpoint. The sign-in URL logs
+anyone who opens it into the console for 15 minutes: it is never logged, and
+printed only with --print. SessionDuration is left out unless
+--session-duration is given (the console session then lasts as long as the
+credentials); a 400 to it is retried once without it.`;
+
+/** Registers the command. */
+export function registerLogin(program: Command, context: CliContext): void {
+  const command = program
+    .command("login")
+    .description("Open the AWS console signed in with a provider's or profile's credentials")
+    .argument("<name>", "an [[AuthProvider]] in the config file, or a profile in ~/.aws/config that runs aws-oidc")
+    .option("--print", "print the sign-in URL on stdout instead of opening it (a secret for 15 minutes)")
+    .option("--destination <path|url>", "console page to land on: a path (/s3/home) or a full console URL")
+    .option(
+      "--session-duration <seconds>",
+      `console session length, ${MIN_SESSION_DURATION}-${MAX_SESSION_DURATION} (default: the credentials' lifetime)`,
+    );
+  addProviderFlags(command);
+  addCacheFlags(command).addHelpText("after", EXAMPLES);
+  // Here --region chooses where the console lands; STS keeps the provider's or profile's region.
+  const region = command.options.find((option) => option.long === "--region");
+  if (region) region.description = "console region to land in (STS keeps the provider's or profile's region)";
+  command.action(async (name: string, _options: unknown, self: Command) => {
+    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & LoginFlags & Record<string, unknown>>();
+    await login(loginInput(name, options), context);
+  });
+}
+
+/** The flags of `login` itself. */
+export interface LoginFlags {
+  print?: boolean;
+  destination?: string;
+  sessionDuration?: string;
+}
+
+/** What `login` was asked to do. */
+export interface LoginInput {
+  name: string;
+  /** Provider flags, without `region` (that is {@link LoginInput.region}). */
+  flags: FlagValues;
+  cache: AuthOptions;
+  globals: GlobalOptions;
+  print: boolean;
+  destination?: string;
+  /** The console region. */
+  region?: string;
+  sessionDuration?: number;
+}
+
+/** Parses and checks the command line, before anything costs a login. */
+export function loginInput(
+  name: string,
+  options: GlobalOptions & AuthOptions & LoginFlags & Record<string, unknown>,
+): LoginInput {
+  const { region, ...flags } = providerFlagValues(options);
+  const consoleRegion = region === undefined ? undefined : [region].flat().at(-1)!;
+  if (consoleRegion !== undefined && !isRegionName(consoleRegion)) {
+    throw new UsageError(`--region "${consoleRegion}" is not an AWS region name`, {
+      hint: "e.g. us-east-1 or cn-north-1",
+    });
+  }
+  let sessionDuration: number | undefined;
+  if (options.sessionDuration !== undefined) {
+    const text = options.sessionDuration.trim();
+    sessionDuration = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(sessionDuration >= MIN_SESSION_DURATION && sessionDuration <= MAX_SESSION_DURATION)) {
+      throw new UsageError(
+        `--session-duration "${options.sessionDuration}" is outside ${MIN_SESSION_DURATION}-${MAX_SESSION_DURATION} seconds`,
+        { hint: "give whole seconds, e.g. 3600, or leave it out to match the credentials' lifetime" },
+      );
+    }
+  }
+  return {
+    name,
+    flags,
+    cache: options,
+    globals: options,
+    print: options.print ?? false,
+    destination: options.destination,
+    region: consoleRegion,
+    sessionDuration,
+  };
+}
+
+/** The outside world of {@link login}, injectable for tests. */
+export interface LoginDeps {
+  fetch?: typeof fetch;
+  /** Opens the URL with the provider's agent. */
+  open?: (url: string, provider: Provider) => void;
+}
+
+/** Gets credentials, exchanges them for a console sign-in URL, and opens or prints it. */
+export async function login(input: LoginInput, context: CliContext, deps: LoginDeps = {}): Promise<void> {
+  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const target = await resolveLoginTarget(input, context, log);
+  const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
+  // The role the credentials are for: the last of a chain.
+  const roleArn = provider.chain.at(-1) ?? provider.roleArn;
+  const partition = partitionOfRole(roleArn);
+  const endpoints = consoleEndpoints(partition, { signinUrl: provider.signinUrl });
+  // A wrong destination or region must not cost a login.
+  const destination = consoleDestination({ destination: input.destination, region: input.region }, endpoints);
+  let sessionDuration = input.sessionDuration;
+  if (sessionDuration !== undefined && provider.chain.length) {
+    log.warn("AWS refuses SessionDuration for credentials from role chaining; leaving it out");
+    sessionDuration = undefined;
+  }
+
+  const store = await openStore(target.cache, context, log);
+  const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
+  const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
+  const token = await signinToken(
+    { federationUrl: endpoints.federationUrl, credentials, sessionDuration },
+    { log, fetch: deps.fetch },
+  );
+  const url = consoleLoginUrl(endpoints.federationUrl, { signinToken: token, destination });
+  log.secret(url);
+  if (input.print) {
+    log.info(`Console sign-in URL for ${roleArn} in ${partition}: it signs anyone in for 15 minutes, keep it private`);
+    context.stdout(`${url}\n`);
+    return;
+  }
+  log.info(`Opening the AWS console for ${roleArn} in ${partition}`);
+  (deps.open ?? openWithAgent)(url, provider);
+}
+
+function openWithAgent(url: string, provider: Provider): void {
+  openBrowser(url, provider.agent, currentPlatform());
+}
+
+/**
+ * The provider and its flags. A name that is a provider in the config file
+ * is that provider; otherwise it must be a profile in ~/.aws/config whose
+ * credential_process runs `aws-oidc auth`, read as `exec` reads it.
+ */
+async function resolveLoginTarget(
+  input: LoginInput,
+  context: CliContext,
+  log: Log,
+): Promise<{ provider: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions }> {
+  const config = await loadConfigFile(configPath(input.globals.config, context.env));
+  const providers = providerNames(config);
+  const common = { flags: input.flags, cache: input.cache, globals: input.globals };
+  if (providers.includes(input.name)) {
+    log.debug(`"${input.name}" is a provider in "${config.path}"`);
+    return await resolveTarget({ ...common, provider: input.name }, context, log);
+  }
+  try {
+    await readAwsOidcProfile(input.name, context.env, isThisProgram);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const known = providers.length ? providers.map((name) => `"${name}"`).join(", ") : "none";
+    throw new UsageError(
+      `"${input.name}" is neither a provider in "${config.path}" nor usable as a profile: ${
+        error.message.replace(/^./, (first) => first.toLowerCase())
+      }`,
+      {
+        hint: `providers: ${known}; a profile must have credential_process = aws-oidc auth <provider> …`,
+        cause: error,
+      },
+    );
+  }
+  return await resolveTarget({ ...common, profile: input.name }, context, log);
+}

@@ -1,0 +1,227 @@
+/**
+ * `login`: the real CLI against the test IdP, the STS stand-in and the
+ * federation stand-in. Chromium does the OIDC login (`auth` warms the cache);
+ * the console URL goes to a recording agent, or to stdout with --print.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startIdp, type TestIdp } from "../fixtures/idp.ts";
+import { startSts, type StsStandIn } from "../fixtures/sts.ts";
+import { type FederationStandIn, startFederation } from "../fixtures/federation.ts";
+import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
+import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+
+const ROLE = "arn:aws:iam::123456789012:role/console";
+const ROOT = new URL("../../", import.meta.url).pathname;
+const RECORD_AGENT = join(ROOT, "tests", "fixtures", "record_agent.sh");
+
+interface World {
+  idp: TestIdp;
+  sts: StsStandIn;
+  federation: FederationStandIn;
+  agent: ChromiumAgent;
+  home: string;
+  env: Record<string, string>;
+  /** `--agent` for a recording agent writing to a fresh file, and a reader of what it recorded. */
+  recorder(): { flag: string; read(): Promise<string[]> };
+  close(): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const idp = await startIdp();
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+  });
+  const federation = startFederation({ sts });
+  const agent = await chromiumAgent();
+  const home = await makeHome(`
+[[AuthProvider]]
+name = "idp"
+role_arn = "${ROLE}"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+signin_url = "${federation.endpoint}"
+agent = ${agent.toml}
+`);
+  await Deno.writeTextFile(
+    join(home, ".aws", "config"),
+    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommand().join(" ")} auth idp\n`,
+  );
+  let records = 0;
+  return {
+    idp,
+    sts,
+    federation,
+    agent,
+    home,
+    env: cleanEnv(home),
+    recorder() {
+      const file = join(home, `agent-${records++}.txt`);
+      return {
+        flag: JSON.stringify(["/bin/sh", RECORD_AGENT, file, "{}"]),
+        async read() {
+          // The CLI does not wait for its browser: wait for the agent's closing empty line.
+          for (let waited = 0; waited < 10_000; waited += 50) {
+            const text = await Deno.readTextFile(file).catch(() => "");
+            if (text.endsWith("\n\n")) return text.slice(0, -2).split("\n");
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          throw new Error("the recording agent never ran");
+        },
+      };
+    },
+    async close() {
+      await agent.stop();
+      await idp.close();
+      await sts.close();
+      await federation.close();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/** Checks a console sign-in URL against what the stand-ins issued; returns its parameters. */
+function checkLoginUrl(w: World, text: string): URLSearchParams {
+  const url = new URL(text);
+  assert.equal(url.origin + url.pathname, w.federation.endpoint);
+  const params = url.searchParams;
+  assert.equal(params.get("Action"), "login");
+  assert.equal(params.get("Issuer"), "aws-oidc");
+  const token = params.get("SigninToken")!;
+  assert.ok(w.federation.tokens.has(token), "a SigninToken the federation stand-in issued");
+  return params;
+}
+
+/** Nothing secret on stderr: no sign-in token, no URL carrying one, no credentials. */
+function assertNoSecrets(w: World, stderr: string): void {
+  for (const token of w.federation.tokens.keys()) assert.ok(!stderr.includes(token), "the SigninToken leaked");
+  assert.doesNotMatch(stderr, /SigninToken|Action=login|federation\?/);
+  assert.doesNotMatch(stderr, /ASIA[A-Z0-9]{16}/);
+}
+
+async function warmCache(w: World): Promise<void> {
+  const auth = await runCli(["auth", "idp"], w.env);
+  assert.equal(auth.code, 0, auth.stderr);
+  assert.equal(w.idp.counters.authorizations, 1);
+}
+
+Deno.test("login --print: stdout is the sign-in URL alone, its token issued for the STS stand-in's credentials", async () => {
+  const w = await world();
+  try {
+    await warmCache(w);
+    const run = await runCli(["login", "idp", "--print"], w.env);
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    assert.deepEqual(lines.slice(1), [""], "one line on stdout, nothing else");
+    const params = checkLoginUrl(w, lines[0]);
+    assert.equal(params.get("Destination"), "https://console.aws.amazon.com/");
+    assertNoSecrets(w, run.stderr);
+    assert.equal(w.federation.calls.length, 1);
+    assert.deepEqual(w.federation.calls[0].sessionKeys, ["sessionId", "sessionKey", "sessionToken"]);
+    assert.equal(w.federation.calls[0].sessionDuration, undefined, "SessionDuration left out by default");
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "the cached credentials were exchanged");
+    assert.equal(w.idp.counters.authorizations, 1, "no second browser login");
+
+    const placed = await runCli(
+      ["login", "idp", "--print", "--destination", "/s3/home", "--region", "eu-west-1"],
+      w.env,
+    );
+    assert.equal(placed.code, 0, placed.stderr);
+    assert.equal(
+      checkLoginUrl(w, placed.stdout.trim()).get("Destination"),
+      "https://console.aws.amazon.com/s3/home?region=eu-west-1",
+    );
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "--region moves the console, not STS");
+
+    const debug = await runCli(["--debug", "login", "idp", "--print"], w.env);
+    assert.equal(debug.code, 0, debug.stderr);
+    assertNoSecrets(w, debug.stderr);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("login opens the console with the provider's agent; a profile name works too", async () => {
+  const w = await world();
+  try {
+    await warmCache(w);
+    const recorder = w.recorder();
+    const run = await runCli(["login", "idp", "--agent", recorder.flag], w.env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "", "nothing on stdout without --print");
+    assert.match(run.stderr, new RegExp(`Opening the AWS console for ${ROLE.replace(/[/]/g, "\\/")} in aws`));
+    assertNoSecrets(w, run.stderr);
+    const argv = await recorder.read();
+    assert.equal(argv.length, 1, "the agent got the URL as its one argument");
+    checkLoginUrl(w, argv[0]);
+
+    // The profile's credential_process names the provider; its region makes a new credential set, not a new login.
+    const viaProfile = w.recorder();
+    const profile = await runCli(["login", "engineer", "--agent", viaProfile.flag], w.env);
+    assert.equal(profile.code, 0, profile.stderr);
+    checkLoginUrl(w, (await viaProfile.read())[0]);
+    assert.equal(w.idp.counters.authorizations, 1);
+
+    const unknown = await runCli(["login", "nobody"], w.env);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /"nobody" is neither a provider .* nor usable as a profile.*providers: "idp"/);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("login --session-duration: sent when accepted; after a 400 retried once without it", async () => {
+  const w = await world();
+  try {
+    await warmCache(w);
+    const accepted = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
+    assert.equal(accepted.code, 0, accepted.stderr);
+    checkLoginUrl(w, accepted.stdout.trim());
+    assert.deepEqual(w.federation.calls.map((call) => [call.sessionDuration, call.status]), [["7200", 200]]);
+
+    w.federation.rejectSessionDuration = true;
+    const retried = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
+    assert.equal(retried.code, 0, retried.stderr);
+    checkLoginUrl(w, retried.stdout.trim());
+    assert.deepEqual(w.federation.calls.slice(1).map((call) => [call.sessionDuration, call.status]), [
+      ["7200", 400],
+      [undefined, 200],
+    ]);
+    assert.match(retried.stderr, /refused SessionDuration=7200; retrying without it/);
+    assertNoSecrets(w, retried.stderr);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("login: refused credentials and bad destinations are explained, nothing on stdout", async () => {
+  const w = await world();
+  const stranger = startFederation({ sts: { issued: () => false } });
+  try {
+    await warmCache(w);
+    const refused = await runCli(["login", "idp", "--print", "--signin-url", stranger.endpoint], w.env);
+    assert.equal(refused.code, 1);
+    assert.equal(refused.stdout, "");
+    assert.match(refused.stderr, /refused the credentials \(HTTP 403\).*must be temporary credentials from STS/);
+
+    const calls = w.federation.calls.length;
+    for (
+      const args of [
+        ["--destination", "https://evil.example/"],
+        ["--region", "cn-north-1"],
+        ["--session-duration", "60"],
+      ]
+    ) {
+      const bad = await runCli(["login", "idp", "--print", ...args], w.env);
+      assert.equal(bad.code, 2, bad.stderr);
+      assert.equal(bad.stdout, "");
+      assert.match(bad.stderr, /hint:/);
+    }
+    assert.equal(w.federation.calls.length, calls, "usage errors cost no federation call");
+  } finally {
+    await stranger.close();
+    await w.close();
+  }
+});
