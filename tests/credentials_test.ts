@@ -26,6 +26,8 @@ const provider: Provider = {
   timeout: 5,
   authParams: {},
   chain: [],
+  flow: "browser",
+  token: "id_token",
 };
 
 function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {

@@ -9,7 +9,7 @@ import { pickRole } from "./pick.ts";
 import { openCache } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
 import type { CredentialDeps } from "../credentials.ts";
-import { loginWithBrowser } from "../oidc/login.ts";
+import { loginByFlow } from "../oidc/flows.ts";
 import { refreshTokens } from "../oidc/refresh.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
 import { assumeRoleChain, assumeRoleWithWebIdentity } from "../aws/sts.ts";
@@ -66,7 +66,7 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     log,
     env: context.env,
     store,
-    login: (p) => loginWithBrowser(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
+    login: (p) => loginByFlow(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,

@@ -39,6 +39,10 @@ export type ProviderKey =
   | "refresh_window"
   | "chain"
   | "signin_url"
+  | "flow"
+  | "token"
+  | "private_key_file"
+  | "key_id"
   | "roles"
   | "role";
 
@@ -153,6 +157,34 @@ export const FIELDS: readonly FieldSpec[] = [
     flags: ["signin-url", "signin_url"],
     arg: "url",
     help: "AWS federation endpoint for login (default: the role's partition, e.g. https://signin.aws.amazon.com)",
+  },
+  {
+    key: "flow",
+    type: "string",
+    flags: ["flow"],
+    arg: "flow",
+    help: 'How to log in: "browser" (default), "device" (RFC 8628) or "client_credentials"',
+  },
+  {
+    key: "token",
+    type: "string",
+    flags: ["token"],
+    arg: "kind",
+    help: 'Token sent to STS: "id_token" (default) or "access_token" (when the IdP issues JWT access tokens)',
+  },
+  {
+    key: "private_key_file",
+    type: "string",
+    flags: ["private-key-file", "private_key_file"],
+    arg: "path",
+    help: "PEM private key for private_key_jwt client authentication (or AWS_OIDC_PRIVATE_KEY)",
+  },
+  {
+    key: "key_id",
+    type: "string",
+    flags: ["key-id", "key_id"],
+    arg: "kid",
+    help: "Key id (kid) of that private key at the IdP",
   },
   {
     key: "refresh_window",

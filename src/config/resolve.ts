@@ -39,6 +39,13 @@ export interface Provider {
   chain: string[];
   /** The AWS federation endpoint for `login`; undefined: the role's partition decides. */
   signinUrl?: string;
+  /** How tokens are obtained: the browser (authorization code), the device grant, or client credentials. */
+  flow: LoginFlow;
+  /** Which token goes to STS. */
+  token: "id_token" | "access_token";
+  /** PEM private key file for private_key_jwt (`AWS_OIDC_PRIVATE_KEY` holds the PEM itself). */
+  privateKeyFile?: string;
+  keyId?: string;
 }
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
@@ -118,6 +125,10 @@ export function resolveProvider(input: ResolveInput): Provider {
     refreshWindow: get("refresh_window", checkRefreshWindow),
     chain: get("chain", checkChain) ?? [],
     signinUrl: get("signin_url", checkSigninUrl),
+    flow: get("flow", (found) => checkChoice(found, "flow", LOGIN_FLOWS)) ?? "browser",
+    token: get("token", (found) => checkChoice(found, "token", ["id_token", "access_token"] as const)) ?? "id_token",
+    privateKeyFile: get("private_key_file", checkNonEmpty),
+    keyId: get("key_id", checkNonEmpty),
   };
 }
 
@@ -327,6 +338,17 @@ function checkChain(found: Sourced): string[] {
     fail("chain", found, "must be a list of IAM role ARNs", 'e.g. chain = ["arn:aws:iam::210987654321:role/deploy"]');
   }
   return value;
+}
+
+/** The ways aws-oidc can obtain tokens. */
+export const LOGIN_FLOWS = ["browser", "device", "client_credentials"] as const;
+export type LoginFlow = typeof LOGIN_FLOWS[number];
+
+function checkChoice<T extends string>(found: Sourced, key: string, choices: readonly T[]): T {
+  if (!choices.includes(found.value as T)) {
+    fail(key, found, `must be one of ${choices.map((c) => `"${c}"`).join(", ")}`, `e.g. ${key} = "${choices[0]}"`);
+  }
+  return found.value as T;
 }
 
 function checkRefreshWindow(found: Sourced): number {
