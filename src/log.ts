@@ -65,27 +65,29 @@ export function createLog(options: LogOptions = {}): Log {
 }
 
 /**
- * The controlling terminal, opened lazily, when stderr is not a terminal.
- * `/dev/tty` on Unix, `CONOUT$` on Windows; absent (CI, daemons) is fine.
+ * The controlling terminal, when stderr is not a terminal: `/dev/tty` on Unix.
+ *
+ * Deno refuses to open `/dev/tty` without `--allow-all`, which aws-oidc does not
+ * ask for, so a short-lived `sh` writes there instead. The text travels in the
+ * child's environment (readable only by this user), not on its command line.
+ * Absent (CI, daemons, Windows for now) is fine: stderr still has everything.
  */
 function openTerminal(): ((text: string) => void) | undefined {
-  if (Deno.stderr.isTerminal()) return undefined;
-  let file: Deno.FsFile | null | undefined;
+  if (Deno.stderr.isTerminal() || Deno.build.os === "windows") return undefined;
+  let usable = true;
   return (text) => {
-    if (file === undefined) {
-      try {
-        const path = Deno.build.os === "windows" ? "CONOUT$" : "/dev/tty";
-        file = Deno.openSync(path, { write: true });
-      } catch {
-        file = null;
-      }
-    }
-    if (file) {
-      try {
-        writeAll(file, text);
-      } catch {
-        file = null;
-      }
+    if (!usable) return;
+    try {
+      const result = new Deno.Command("/bin/sh", {
+        args: ["-c", 'printf "%s" "$AWS_OIDC_TTY_TEXT" > /dev/tty'],
+        env: { AWS_OIDC_TTY_TEXT: text },
+        stdin: "null",
+        stdout: "null",
+        stderr: "null",
+      }).outputSync();
+      usable = result.success;
+    } catch {
+      usable = false;
     }
   };
 }
