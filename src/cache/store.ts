@@ -11,6 +11,7 @@ import { AwsOidcError } from "../errors.ts";
 import { CACHE_FILE_NAME, CACHE_VERSION } from "./keys.ts";
 
 import { joinPath } from "../paths.ts";
+import { writeFileAtomic } from "../io.ts";
 
 export { cacheDir } from "./dir.ts";
 
@@ -103,19 +104,9 @@ class FileCacheStore implements CacheStore {
     const path = this.#path(name);
     const { v: _ignored, ...fields } = data;
     const bytes = encoder.encode(JSON.stringify({ v: CACHE_VERSION, ...fields }));
-    const temp = this.#path(`.${name}.${randomSuffix()}.tmp`, false);
-    let file: Deno.FsFile | undefined;
     try {
-      file = await Deno.open(temp, { write: true, createNew: true, mode: FILE_MODE });
-      let offset = 0;
-      while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-      await file.sync();
-      file.close();
-      file = undefined;
-      await Deno.rename(temp, path);
+      await writeFileAtomic(path, bytes);
     } catch (error) {
-      file?.close();
-      await Deno.remove(temp).catch(() => {});
       throw new AwsOidcError(`Cannot write cache file "${name}": ${messageOf(error)}`, {
         hint: `check that "${this.dir}" is a writable directory, or choose another with AWS_OIDC_CACHE_DIR`,
         cause: error,
@@ -241,11 +232,6 @@ function parseJson(bytes: Uint8Array): unknown {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function octal(mode: number): string {

@@ -11,8 +11,7 @@
  */
 import type { CredentialEntry } from "../cache/entries.ts";
 import { AwsOidcError, UsageError } from "../errors.ts";
-
-const WINDOWS = Deno.build.os === "windows";
+import { writeFileAtomic } from "../io.ts";
 
 /**
  * The keys aws-oidc writes, in this order. `x_security_token_expires` is not
@@ -149,27 +148,14 @@ export async function writeProfile(path: string, profile: string, values: Record
   const text = await readExisting(path);
   const updated = replaceProfile(text, profile, values);
   const dir = path.replace(/[\\/][^\\/]*$/, "") || ".";
-  const base = path.slice(dir.length + 1);
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw cannotWrite(path, error);
   }
-  const temp = `${dir}${WINDOWS ? "\\" : "/"}.${base}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  let file: Deno.FsFile | undefined;
   try {
-    file = await Deno.open(temp, { write: true, createNew: true, mode: 0o600 });
-    if (!WINDOWS) await Deno.chmod(temp, 0o600);
-    const bytes = new TextEncoder().encode(updated);
-    let offset = 0;
-    while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-    await file.sync();
-    file.close();
-    file = undefined;
-    await Deno.rename(temp, path);
+    await writeFileAtomic(path, new TextEncoder().encode(updated));
   } catch (error) {
-    file?.close();
-    await Deno.remove(temp).catch(() => {});
     throw cannotWrite(path, error);
   }
 }
