@@ -5,7 +5,9 @@
  * Cached credentials are served while more than the refresh window remains.
  * Otherwise, under a per-identity lock (so parallel processes share one
  * login), a still-valid ID token goes straight to STS, else the refresh token
- * is used, and only when that fails does the browser open.
+ * is used, and only when that fails does the browser open. With
+ * `token = "access_token"`, and always with client credentials, the (JWT)
+ * access token is what goes to STS and whose expiry counts.
  */
 import type { Provider } from "./config/resolve.ts";
 import type { Log } from "./log.ts";
@@ -15,14 +17,17 @@ import type { CacheStore } from "./cache/store.ts";
 import {
   cacheNames,
   type CredentialEntry,
-  idTokenUsable,
   servableCredentials,
   type TokenEntry,
+  webIdentityKind,
+  webIdentityToken,
+  webIdentityUsable,
 } from "./cache/entries.ts";
 import { withLock } from "./cache/lock.ts";
 import { roleSessionName } from "./aws/session_name.ts";
 import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./aws/sts.ts";
 import type { IdTokenClaims } from "./oidc/id_token.ts";
+import { AwsOidcError } from "./errors.ts";
 
 /** The outside world the pipeline touches; every piece injectable. */
 export interface CredentialDeps {
@@ -77,7 +82,7 @@ export async function getCredentials(
   });
 }
 
-/** OIDC tokens for `provider` (for `token`): cached while the ID token is usable, else refreshed or a login. */
+/** OIDC tokens for `provider` (for `token`): cached while the token for STS is usable, else refreshed or a login. */
 export async function getTokens(provider: Provider, deps: CredentialDeps, mode: CacheMode = {}): Promise<TokenEntry> {
   const names = await cacheNames(provider);
   const trustCache = !mode.noCache && !mode.forceLogin;
@@ -112,7 +117,7 @@ async function readCached(
   return await Promise.all([store.read<CredentialEntry>(names.credentials), store.read<TokenEntry>(names.tokens)]);
 }
 
-/** A usable ID token: the cached one, a refreshed one, or a browser login's. Stores what it gets. */
+/** A usable token for STS: the cached one, a refreshed one, or a login's. Stores what it gets. */
 async function obtainTokens(
   provider: Provider,
   deps: CredentialDeps,
@@ -121,8 +126,8 @@ async function obtainTokens(
 ): Promise<TokenEntry> {
   const now = deps.now ?? Date.now;
   for (const secret of [cached?.idToken, cached?.accessToken, cached?.refreshToken]) deps.log.secret(secret);
-  if (cached && idTokenUsable(cached, now())) {
-    deps.log.debug("using the cached ID token");
+  if (cached && webIdentityUsable(cached, provider, now())) {
+    deps.log.debug(`using the cached ${webIdentityKind(provider).replace("_", " ")}`);
     return cached;
   }
   if (cached?.refreshToken) {
@@ -130,24 +135,29 @@ async function obtainTokens(
       deps.log.debug("refreshing tokens without the browser");
       const { id, ...rest } = await deps.refresh(provider, cached);
       // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
-      const refreshed = id ? toEntry({ ...id, ...rest }, cached.loggedInAt) : { ...cached, ...rest };
+      const refreshed = id ? toEntry({ ...id, ...rest }, provider, cached.loggedInAt) : { ...cached, ...rest };
       await deps.store.write(tokensName, { ...refreshed });
-      if (idTokenUsable(refreshed, now())) return refreshed;
-      deps.log.info("The identity provider refreshed the session but sent no new ID token; logging in again");
+      if (webIdentityUsable(refreshed, provider, now())) return refreshed;
+      deps.log.info(
+        webIdentityKind(provider) === "id_token"
+          ? "The identity provider refreshed the session but sent no new ID token; logging in again"
+          : "The identity provider refreshed the session but the new access token's expiry is unknown; logging in again",
+      );
     } catch (error) {
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
-  const tokens = toEntry(await deps.login(provider), Math.floor(now() / 1000));
+  const tokens = toEntry(await deps.login(provider), provider, Math.floor(now() / 1000));
   await deps.store.write(tokensName, { ...tokens });
   return tokens;
 }
 
-function toEntry(tokens: Tokens, loggedInAt: number): TokenEntry {
+/** `clientId` is the provider's: an ID token was checked to be for it, and an access token's audience is the resource. */
+function toEntry(tokens: Tokens, provider: Pick<Provider, "clientId">, loggedInAt: number): TokenEntry {
   const claims: IdTokenClaims = tokens.claims;
   return {
     issuer: claims.iss,
-    clientId: typeof claims.azp === "string" ? claims.azp : [claims.aud].flat()[0] as string,
+    clientId: provider.clientId,
     idToken: tokens.idToken,
     idTokenExpiresAt: claims.exp,
     sub: claims.sub,
@@ -169,7 +179,7 @@ function pickClaims(claims: IdTokenClaims): Record<string, unknown> {
   return kept;
 }
 
-/** ID token → STS → cache. */
+/** Token (ID or access, see {@link webIdentityKind}) → STS → cache. */
 async function exchange(
   provider: Provider,
   tokens: TokenEntry,
@@ -185,9 +195,21 @@ async function exchange(
       deps.stsEndpoint ?? "default endpoint"
     })`,
   );
+  const { token } = webIdentityToken(tokens, provider);
+  if (!token) {
+    throw new AwsOidcError(`The identity provider sent no ${webIdentityKind(provider).replace("_", " ")} for STS`, {
+      hint: "check the provider's flow and token settings",
+    });
+  }
+  // ID tokens were verified as JWTs; an access token is opaque to us unless the IdP makes it a JWT.
+  if (webIdentityKind(provider) === "access_token" && token.split(".").length !== 3) {
+    throw new AwsOidcError("The identity provider issued an opaque access token; STS needs a JWT", {
+      hint: 'configure the IdP to issue JWT access tokens (RFC 9068), or set token = "id_token"',
+    });
+  }
   const request = {
     roleArn: provider.roleArn,
-    webIdentityToken: tokens.idToken,
+    webIdentityToken: token,
     roleSessionName: sessionName,
     durationSeconds: provider.duration,
     region: provider.region,

@@ -121,3 +121,28 @@ Deno.test("--force-login opens the browser even with usable tokens; --no-cache s
   assert.equal((await deps.store.list()).length, 2);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("token = access_token: the JWT access token goes to STS; an opaque one is refused before STS", async () => {
+  const accessProvider: Provider = { ...provider, token: "access_token" };
+  const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+  const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
+  const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+  deps.login =
+    () => (calls.login++,
+      Promise.resolve({ ...tokens("alice", 3600), accessToken: jwt, accessTokenExpiresAt: expiresAt }));
+  await getCredentials(accessProvider, deps);
+  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt);
+  assert.equal(calls.sts.at(-1)?.roleSessionName, "alice@x", "the session is still named from the ID token");
+
+  const { deps: opaqueDeps, calls: opaqueCalls, dir: opaqueDir } = await harness(() =>
+    Promise.reject(new Error("unused"))
+  );
+  opaqueDeps.login = () => Promise.resolve({ ...tokens("alice", 3600), accessTokenExpiresAt: expiresAt });
+  await assert.rejects(
+    getCredentials(accessProvider, opaqueDeps),
+    (error: unknown) => error instanceof Error && /opaque access token; STS needs a JWT/.test(error.message),
+  );
+  assert.equal(opaqueCalls.sts.length, 0);
+  await Deno.remove(dir, { recursive: true });
+  await Deno.remove(opaqueDir, { recursive: true });
+});

@@ -6,11 +6,15 @@
 import type { Provider } from "../config/resolve.ts";
 import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
 
-/** The tokens of one provider identity (issuer + client id). */
+/**
+ * The tokens of one provider identity (issuer + client id). Client credentials
+ * yield no ID token: then `idTokenExpiresAt`, `sub`, `aud` and `claims` are the
+ * JWT access token's.
+ */
 export interface TokenEntry {
   issuer: string;
   clientId: string;
-  idToken: string;
+  idToken?: string;
   /** Epoch seconds. */
   idTokenExpiresAt: number;
   /** The identity the tokens belong to; a refresh must keep it. */
@@ -98,10 +102,36 @@ export function servableCredentials(
   return expires - nowMs > refreshWindow(provider) * 1000 ? credentials : undefined;
 }
 
-/** Seconds an ID token must still be valid for to be sent to STS. */
+/** Seconds a token must still be valid for to be sent to STS. */
 export const ID_TOKEN_MARGIN = 60;
 
 /** True when the cached ID token can still go to STS. */
 export function idTokenUsable(tokens: TokenEntry | undefined, nowMs: number): boolean {
   return tokens !== undefined && tokens.idTokenExpiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+}
+
+/** Which token goes to STS: client credentials have only the access token; otherwise `token` decides. */
+export function webIdentityKind(provider: Pick<Provider, "flow" | "token">): "id_token" | "access_token" {
+  return provider.flow === "client_credentials" ? "access_token" : provider.token;
+}
+
+/** The token STS gets (undefined when the entry has none of that kind), and its expiry in epoch seconds. */
+export function webIdentityToken(
+  tokens: TokenEntry,
+  provider: Pick<Provider, "flow" | "token">,
+): { token?: string; expiresAt?: number } {
+  return webIdentityKind(provider) === "access_token"
+    ? { token: tokens.accessToken, expiresAt: tokens.accessTokenExpiresAt }
+    : { token: tokens.idToken, expiresAt: tokens.idTokenExpiresAt };
+}
+
+/** True when the cached token that goes to STS (see {@link webIdentityKind}) can still be sent. */
+export function webIdentityUsable(
+  tokens: TokenEntry | undefined,
+  provider: Pick<Provider, "flow" | "token">,
+  nowMs: number,
+): boolean {
+  if (tokens === undefined) return false;
+  const { token, expiresAt } = webIdentityToken(tokens, provider);
+  return Boolean(token) && expiresAt !== undefined && expiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
 }

@@ -1,6 +1,7 @@
 /** `aws-oidc auth <provider>`: credential_process output on stdout. */
 import { type Command, Option } from "commander";
 import { FIELDS, type ProviderKey } from "../config/fields.ts";
+import { UsageError } from "../errors.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import { getCredentials } from "../credentials.ts";
 import type { Provider } from "../config/resolve.ts";
@@ -51,7 +52,7 @@ export function addProviderFlags(command: Command): Command {
       command.addOption(repeatable ? hidden.argParser(collect) : hidden);
     }
   }
-  return command;
+  return command.option("--device", "log in with the device flow (RFC 8628), e.g. over SSH; same as --flow device");
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -61,6 +62,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /**
  * Reads the provider flags back from commander's option values, accepting
  * either spelling (`--role_arn` or `--role-arn`); the last one given wins.
+ * `--device` is `--flow device`, and refused beside another `--flow`.
  */
 export function providerFlagValues(options: Record<string, unknown>): FlagValues {
   const values: FlagValues = {};
@@ -69,6 +71,12 @@ export function providerFlagValues(options: Record<string, unknown>): FlagValues
       const value = options[camelCase(flag)];
       if (value !== undefined) values[field.key as ProviderKey] = value as string | string[];
     }
+  }
+  if (options.device === true) {
+    if (values.flow !== undefined && values.flow !== "device") {
+      throw new UsageError(`--device contradicts --flow "${values.flow}"`, { hint: "give one of them" });
+    }
+    values.flow = "device";
   }
   return values;
 }

@@ -1,5 +1,5 @@
 /**
- * `aws-oidc check-token-valid <provider>`: is the cached ID token still usable
+ * `aws-oidc check-token-valid <provider>`: is the cached token for STS still usable
  * (cache only, no network)? `aws-oidc check-refresh-ttl <provider>`: how long
  * the IdP will still take the cached refresh token (RFC 7662 introspection).
  * Both answer on stdout and with the exit code: 0 yes, 1 no.
@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { AwsOidcError, QuietExit } from "../errors.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { cacheNames, idTokenUsable, type TokenEntry } from "../cache/entries.ts";
+import { cacheNames, type TokenEntry, webIdentityUsable } from "../cache/entries.ts";
 import { type Introspection, introspectRefreshToken } from "../oidc/introspect.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag } from "./status.ts";
@@ -71,7 +71,7 @@ export async function checkTokenValid(
   now: () => number = Date.now,
 ): Promise<void> {
   const { provider, store } = await open(input, context);
-  const valid = idTokenUsable(await cachedTokens(provider, store), now());
+  const valid = webIdentityUsable(await cachedTokens(provider, store), provider, now());
   context.stdout(valid ? "valid\n" : "invalid\n");
   if (!valid) throw new QuietExit(1);
 }

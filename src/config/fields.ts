@@ -133,7 +133,7 @@ export const FIELDS: readonly FieldSpec[] = [
     type: "integer",
     flags: ["timeout"],
     arg: "seconds",
-    help: "How long to wait for the browser login (default 300)",
+    help: "How long to wait for the person to log in, in the browser or with the device code (default 300)",
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
   { key: "roles", type: "table[]", help: 'Roles to choose from: [{ arn = "…", alias = "prod-admin" }, …]' },

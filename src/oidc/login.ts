@@ -212,7 +212,7 @@ export function tokenEndpointError(error: unknown): AwsOidcError {
 }
 
 /** Strips control characters from IdP-supplied text before it reaches a terminal. */
-function printable(text: string): string {
+export function printable(text: string): string {
   // deno-lint-ignore no-control-regex -- matching control characters is the point
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, " ").slice(0, 300);
 }

@@ -5,6 +5,8 @@ import {
   refreshWindow,
   servableCredentials,
   type TokenEntry,
+  webIdentityToken,
+  webIdentityUsable,
 } from "../../src/cache/entries.ts";
 
 const NOW = Date.parse("2026-11-22T12:00:00Z");
@@ -49,4 +51,20 @@ Deno.test("an ID token goes to STS only with more than a minute left", () => {
   assert.equal(idTokenUsable(tokens, NOW), true);
   assert.equal(idTokenUsable({ ...tokens, idTokenExpiresAt: NOW / 1000 + 30 }, NOW), false);
   assert.equal(idTokenUsable(undefined, NOW), false);
+});
+
+Deno.test("with token = access_token, or client credentials, the access token and its expiry count", () => {
+  const entry = { ...tokens, idToken: "id", accessToken: "at", accessTokenExpiresAt: NOW / 1000 + 30 } as TokenEntry;
+  const browser = { flow: "browser", token: "id_token" } as const;
+  const access = { flow: "browser", token: "access_token" } as const;
+  const m2m = { flow: "client_credentials", token: "id_token" } as const;
+  assert.deepEqual(webIdentityToken(entry, browser), { token: "id", expiresAt: entry.idTokenExpiresAt });
+  assert.deepEqual(webIdentityToken(entry, access), { token: "at", expiresAt: entry.accessTokenExpiresAt });
+  assert.equal(webIdentityToken(entry, m2m).token, "at", "client credentials always send the access token");
+  assert.equal(webIdentityUsable(entry, browser, NOW), true);
+  assert.equal(webIdentityUsable(entry, access, NOW), false, "30 s left");
+  assert.equal(webIdentityUsable({ ...entry, accessTokenExpiresAt: NOW / 1000 + 120 }, m2m, NOW), true);
+  assert.equal(webIdentityUsable({ ...entry, accessTokenExpiresAt: undefined }, access, NOW), false, "expiry unknown");
+  assert.equal(webIdentityUsable({ ...entry, idToken: undefined }, browser, NOW), false, "no ID token");
+  assert.equal(webIdentityUsable(undefined, access, NOW), false);
 });

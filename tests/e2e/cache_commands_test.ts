@@ -108,8 +108,11 @@ Deno.test("token, check-token-valid, status, check-refresh-ttl and logout around
       authorizations: 0,
       codeGrants: 0,
       refreshGrants: 0,
+      clientCredentialsGrants: 0,
       revocations: 0,
       introspections: 0,
+      deviceAuthorizations: 0,
+      deviceGrants: 0,
     });
     const emptyStatus = await runCli(["status"], env);
     assert.equal(emptyStatus.code, 0, emptyStatus.stderr);

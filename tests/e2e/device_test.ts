@@ -1,0 +1,221 @@
+/**
+ * The device flow end to end: the real CLI against the oidc-provider fixture
+ * and the STS stand-in, its stderr read as it streams until the verification
+ * URL appears, which real headless Chromium then opens (the fixture's pages
+ * submit themselves, as a person approving would).
+ */
+import assert from "node:assert/strict";
+import { startIdp, type TestIdp } from "../fixtures/idp.ts";
+import { startSts, type StsStandIn } from "../fixtures/sts.ts";
+import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
+import { cleanEnv, cliCommand, type CliRun, makeHome, runCli } from "../helpers/cli.ts";
+
+const ROLE = "arn:aws:iam::123456789012:role/device";
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+interface World {
+  idp: TestIdp;
+  sts: StsStandIn;
+  chromium: ChromiumAgent;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Providers: "device" (flow = "device"), "plain" (no flow, no agent) and
+ * "agent" (an agent that must never run). The environment has no display,
+ * no BROWSER and no SSH variables unless a test adds them.
+ */
+async function world(options: { deviceDeny?: boolean } = {}): Promise<World> {
+  const idp = await startIdp({ deviceDeny: options.deviceDeny });
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+  });
+  const chromium = await chromiumAgent();
+  const common = `role_arn = "${ROLE}"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+timeout = 60`;
+  const home = await makeHome(`
+[[AuthProvider]]
+name = "device"
+flow = "device"
+${common}
+
+[[AuthProvider]]
+name = "plain"
+${common}
+
+[[AuthProvider]]
+name = "agent"
+agent = ["/bin/false"]
+${common}
+`);
+  const env = cleanEnv(home);
+  for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete env[name];
+  return {
+    idp,
+    sts,
+    chromium,
+    env,
+    async close() {
+      await chromium.stop();
+      await idp.close();
+      await sts.close();
+      await Deno.remove(home, { recursive: true });
+    },
+  };
+}
+
+/**
+ * Runs `aws-oidc <args>`, and once stderr shows the URL to open, opens it in
+ * headless Chromium. Gives up (killing the CLI) after 60 seconds.
+ */
+async function runWithApproval(w: World, args: string[], env = w.env): Promise<CliRun & { opened?: string }> {
+  const [program, ...base] = cliCommand();
+  const child = new Deno.Command(program, {
+    args: [...base, ...args],
+    cwd: ROOT,
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const stdout = new Response(child.stdout).text();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  let opened: string | undefined;
+  try {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += value;
+      const url = opened === undefined && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
+      if (url) {
+        opened = url;
+        const [browser, ...browserArgs] = w.chromium.argv.map((part) => part.replaceAll("{}", url));
+        new Deno.Command(browser, { args: browserArgs, stdin: "null", stdout: "null", stderr: "null" }).spawn();
+      }
+    }
+    const { code } = await child.status;
+    return { code, stdout: await stdout, stderr, opened };
+  } finally {
+    clearTimeout(watchdog);
+  }
+}
+
+function assertCredentials(run: CliRun): void {
+  assert.equal(run.code, 0, run.stderr);
+  const json = JSON.parse(run.stdout);
+  assert.equal(json.Version, 1);
+  assert.match(json.AccessKeyId, /^ASIA/);
+  assert.ok(json.SecretAccessKey && json.SessionToken && json.Expiration);
+}
+
+Deno.test('flow = "device": URL, code and QR on stderr, approval in Chromium, credentials on stdout, then cached', async () => {
+  const w = await world();
+  try {
+    const run = await runWithApproval(w, ["auth", "device"]);
+    assertCredentials(run);
+    assert.match(run.opened!, new RegExp(`^${w.idp.issuer}/device\\?user_code=[A-Z]{4}-[A-Z]{4}$`));
+    assert.match(run.stderr, new RegExp(`go to ${w.idp.issuer}/device and enter the code [A-Z]{4}-[A-Z]{4}\\)`));
+    assert.match(run.stderr, /^[█▀▄ ]{20,}$/m, "a QR code");
+    assert.match(run.stderr, new RegExp(`Waiting for you to approve the login at ${w.idp.issuer}/device…`));
+    assert.doesNotMatch(run.stderr, /eyJ/, "no token on stderr");
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
+    const { deviceAuthorizations, deviceGrants, authorizations, codeGrants } = w.idp.counters;
+    assert.deepEqual(
+      { deviceAuthorizations, deviceGrants, authorizations, codeGrants },
+      { deviceAuthorizations: 1, deviceGrants: 1, authorizations: 0, codeGrants: 0 },
+    );
+
+    // The tokens went through the same cache: the next run asks nobody.
+    const again = await runCli(["auth", "device"], w.env);
+    assertCredentials(again);
+    assert.equal(again.stdout, run.stdout);
+    assert.equal(w.idp.counters.deviceAuthorizations, 1);
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("--device: the device flow even when the provider has a browser agent", async () => {
+  const w = await world();
+  try {
+    const run = await runWithApproval(w, ["auth", "agent", "--device"]);
+    assertCredentials(run);
+    assert.equal(w.idp.counters.deviceGrants, 1);
+    assert.equal(w.idp.counters.authorizations, 0, "the browser flow never started");
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("automatic choice: an SSH session without agent or BROWSER gets the device flow", async () => {
+  const w = await world();
+  try {
+    const env = { ...w.env, SSH_CONNECTION: "127.0.0.1 50000 127.0.0.1 22" };
+    const run = await runWithApproval(w, ["auth", "plain"], env);
+    assertCredentials(run);
+    assert.match(run.stderr, /No browser can be opened here \(this is an SSH session\): using the device flow/);
+    assert.equal(w.idp.counters.deviceGrants, 1);
+    assert.equal(w.idp.counters.authorizations, 0);
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test({
+  name: "automatic choice: Linux without DISPLAY or WAYLAND_DISPLAY gets the device flow",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const w = await world();
+    try {
+      const run = await runWithApproval(w, ["auth", "plain"]);
+      assertCredentials(run);
+      assert.match(run.stderr, /No browser can be opened here \(there is no display\): using the device flow/);
+      assert.equal(w.idp.counters.deviceGrants, 1);
+      assert.equal(w.idp.counters.authorizations, 0);
+    } finally {
+      await w.close();
+    }
+  },
+});
+
+Deno.test("access_denied on the verification page: exit 1, a clear message, nothing on stdout", async () => {
+  const w = await world({ deviceDeny: true });
+  try {
+    const run = await runWithApproval(w, ["auth", "device"]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.ok(run.opened, "the verification page was opened");
+    assert.match(
+      run.stderr,
+      /^error: The login to "device" was denied at the identity provider \(hint: the request was declined/m,
+    );
+    assert.equal(w.idp.counters.deviceAuthorizations, 1);
+    assert.equal(w.idp.counters.deviceGrants, 0);
+    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 0);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test("--device beside another --flow is a usage error", async () => {
+  const w = await world();
+  try {
+    const run = await runCli(["auth", "device", "--device", "--flow", "browser"], w.env);
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /--device contradicts --flow "browser"/);
+    assert.equal(w.idp.counters.deviceAuthorizations, 0);
+  } finally {
+    await w.close();
+  }
+});
