@@ -85,7 +85,7 @@ export async function importClientKey(
     keyObject = createPrivateKey({ key: text, format: "pem" });
   } catch (error) {
     throw new ConfigError(`${origin} is not a PEM private key`, {
-      hint: 'give a "-----BEGIN PRIVATE KEY-----" block (PKCS#8, RSA or EC P-256)',
+      hint: 'give an unencrypted PEM block such as "-----BEGIN PRIVATE KEY-----" (PKCS#8, PKCS#1 or SEC1)',
       cause: error,
     });
   }
@@ -93,14 +93,17 @@ export async function importClientKey(
   if (!alg) {
     const curve = keyObject.asymmetricKeyDetails?.namedCurve;
     throw new ConfigError(`${origin} is a ${keyObject.asymmetricKeyType}${curve ? ` ${curve}` : ""} key`, {
-      hint: "use an RSA (RS256), EC P-256 (ES256) or Ed25519 key",
+      hint: "use an RSA (RS256), EC P-256/384/521 (ES256/384/512) or Ed25519 key",
     });
   }
   const pkcs8 = keyObject.export({ format: "pem", type: "pkcs8" }) as string;
   try {
     return { key: await importPKCS8(pkcs8, alg), alg };
   } catch (error) {
-    throw new AwsOidcError(`Cannot use ${origin} for ${alg}: ${(error as Error).message}`, { cause: error });
+    throw new AwsOidcError(`Cannot use ${origin} for ${alg}: ${(error as Error).message}`, {
+      hint: "export it again as unencrypted PKCS#8 (openssl pkcs8 -topk8 -nocrypt)",
+      cause: error,
+    });
   }
 }
 
