@@ -25,10 +25,11 @@ import {
 export interface Provider {
   name: string;
   /**
-   * The IdP: `type`, else detected from `provider_url`. Only an explicit `type`
-   * applies the preset's scopes and parameters (see presets.ts).
+   * The IdP: `type`, else detected from `provider_url` (always set by
+   * {@link resolveProvider}). Only an explicit `type` applies the preset's
+   * scopes and parameters (see presets.ts).
    */
-  type: ProviderType;
+  type?: ProviderType;
   roleArn: string;
   duration: number;
   /** The issuer as configured; discovery must report the same issuer. */
