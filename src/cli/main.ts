@@ -16,6 +16,7 @@ import { registerStatus } from "./status.ts";
 import { registerLogout } from "./logout.ts";
 import { registerLogin } from "./login.ts";
 import { registerList } from "./list.ts";
+import { registerSetup } from "./setup_wizard.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
@@ -38,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
       "after",
       `
 Examples:
+  aws-oidc setup                             add a provider and an AWS profile, with a test login
   aws-oidc auth google                       print credentials (use as credential_process)
   aws-oidc auth okta --role-arn arn:aws:iam::123456789012:role/dev --duration 7200
   aws-oidc token google | jq -r .id_token    print the OIDC tokens, logging in if needed
@@ -61,6 +63,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerEnv(program, context);
   registerLogin(program, context);
   registerList(program, context);
+  registerSetup(program, context);
   program
     .command("version")
     .description("Print the version and build target")

@@ -21,6 +21,11 @@ export interface FieldSpec {
 /** The keys of an `[[AuthProvider]]` table. */
 export type ProviderKey =
   | "name"
+  | "type"
+  | "domain"
+  | "tenant"
+  | "realm"
+  | "authorization_server"
   | "role_arn"
   | "duration"
   | "provider_url"
@@ -49,6 +54,30 @@ export type ProviderKey =
 /** The table, in the order help lists it. */
 export const FIELDS: readonly FieldSpec[] = [
   { key: "name", type: "string", help: "Provider name used on the command line" },
+  {
+    key: "type",
+    type: "string",
+    flags: ["type"],
+    arg: "type",
+    help: "Identity provider type, which builds provider_url and asks for refresh tokens its way: " +
+      "google, okta, entra, keycloak, onelogin, forgerock, auth0, gitlab, generic (default: detected from provider_url)",
+  },
+  {
+    key: "domain",
+    type: "string",
+    flags: ["domain"],
+    arg: "host",
+    help: "The IdP's host (okta, keycloak, onelogin, forgerock, auth0, gitlab), e.g. example.okta.com",
+  },
+  { key: "tenant", type: "string", flags: ["tenant"], arg: "id", help: "Entra ID directory (tenant) ID" },
+  { key: "realm", type: "string", flags: ["realm"], arg: "realm", help: "Keycloak or ForgeRock realm" },
+  {
+    key: "authorization_server",
+    type: "string",
+    flags: ["authorization-server", "authorization_server"],
+    arg: "id",
+    help: 'Okta custom authorization server id, e.g. "default" (default: the org authorization server)',
+  },
   {
     key: "role_arn",
     type: "string",

@@ -9,10 +9,27 @@ import { ConfigError } from "../errors.ts";
 import type { ConfigFile, RawTable } from "./load.ts";
 import { envName, FIELDS, type FieldSpec, type ProviderKey } from "./fields.ts";
 import { parseRoleArn } from "../aws/arn.ts";
+import {
+  detectType,
+  expandPreset,
+  type Expansion,
+  type PresetInputKey,
+  PresetInputProblem,
+  type PresetInputs,
+  presetOf,
+  PROVIDER_TYPES,
+  type ProviderType,
+} from "./presets.ts";
 
 /** Everything the login and STS steps need, validated. */
 export interface Provider {
   name: string;
+  /**
+   * The IdP: `type`, else detected from `provider_url` (always set by
+   * {@link resolveProvider}). Only an explicit `type` applies the preset's
+   * scopes and parameters (see presets.ts).
+   */
+  type?: ProviderType;
   roleArn: string;
   duration: number;
   /** The issuer as configured; discovery must report the same issuer. */
@@ -101,17 +118,37 @@ export function resolveProvider(input: ResolveInput): Provider {
     if (roles.length === 1) return roles[0].arn;
     throw new RoleChoiceNeeded(name, roles);
   };
-  const providerUrl = required("provider_url", checkProviderUrl);
+  const explicitType = get("type", (found) => checkChoice(found, "type", PROVIDER_TYPES));
+  const expansion = presetExpansion(input, explicitType, pick);
+  const configuredUrl = get("provider_url", checkProviderUrl);
+  if (configuredUrl && expansion?.providerUrl && configuredUrl !== expansion.providerUrl) {
+    throw new ConfigError(
+      `Provider "${input.name}" has provider_url "${configuredUrl}" but its ${explicitType} settings make "${expansion.providerUrl}"`,
+      { hint: "keep one of them: remove provider_url, or the short settings (domain, tenant, realm…)" },
+    );
+  }
+  const providerUrl = configuredUrl ??
+    (expansion?.providerUrl !== undefined
+      ? checkProviderUrl({ value: expansion.providerUrl, source: `type "${explicitType}"` })
+      : required("provider_url", checkProviderUrl));
+  const clientSecret = get("client_secret", checkNonEmpty);
+  const needsSecret = explicitType && presetOf(explicitType).needsClientSecret;
+  if (needsSecret && clientSecret === undefined) {
+    throw new ConfigError(`Provider "${input.name}" has no client_secret: ${needsSecret}`, {
+      hint: `add client_secret = … to its [[AuthProvider]] table in "${input.config.path}" or pass --client-secret`,
+    });
+  }
   return {
     name: input.name,
+    type: explicitType ?? detectType(providerUrl),
     roleArn: roleArnOf(input.name, get("role", checkNonEmpty), get("roles", checkRoles)) ??
       required("role_arn", checkRoleArn),
     duration: get("duration", checkDuration) ?? DEFAULT_DURATION,
     providerUrl,
     clientId: required("client_id", checkNonEmpty),
-    clientSecret: get("client_secret", checkNonEmpty),
+    clientSecret,
     agent: get("agent", checkAgent),
-    scopes: withOpenId(get("scopes", checkScopes) ?? DEFAULT_SCOPES),
+    scopes: withOpenId(get("scopes", checkScopes) ?? [...DEFAULT_SCOPES, ...expansion?.extraScopes ?? []]),
     redirectUri: get("redirect_uri", checkRedirectUri) ?? DEFAULT_REDIRECT_URI,
     region: get("region", checkRegion) ?? fallbackRegion(input.env),
     stsEndpoint: get("sts_endpoint", checkHttpUrl) ??
@@ -121,7 +158,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     disablePkce: get("disable_pkce", checkBoolean) ?? false,
     disableNonce: get("disable_nonce", checkBoolean) ?? false,
     timeout: get("timeout", checkTimeout) ?? DEFAULT_TIMEOUT,
-    authParams: get("auth_params", checkStringTable) ?? {},
+    authParams: { ...expansion?.authParams, ...get("auth_params", checkStringTable) },
     refreshWindow: get("refresh_window", checkRefreshWindow),
     chain: get("chain", checkChain) ?? [],
     signinUrl: get("signin_url", checkSigninUrl),
@@ -130,6 +167,48 @@ export function resolveProvider(input: ResolveInput): Provider {
     privateKeyFile: get("private_key_file", checkNonEmpty),
     keyId: get("key_id", checkNonEmpty),
   };
+}
+
+const PRESET_INPUTS: readonly PresetInputKey[] = ["domain", "tenant", "realm", "authorization_server"];
+
+/** The explicit type's preset applied to the short inputs; undefined without a type (then inputs are refused). */
+function presetExpansion(
+  input: ResolveInput,
+  type: ProviderType | undefined,
+  pick: (key: ProviderKey) => Sourced | undefined,
+): Expansion | undefined {
+  const inputs: PresetInputs = {};
+  const sources: Partial<Record<PresetInputKey, Sourced>> = {};
+  for (const key of PRESET_INPUTS) {
+    const found = pick(key);
+    if (found === undefined) continue;
+    inputs[key] = checkNonEmpty(found, key).trim();
+    sources[key] = found;
+  }
+  if (type === undefined) {
+    const key = PRESET_INPUTS.find((k) => sources[k]);
+    if (key) {
+      fail(
+        key,
+        sources[key]!,
+        "needs a type",
+        `add type = "…" (${PROVIDER_TYPES.join(", ")}) to say which IdP it is for`,
+      );
+    }
+    return undefined;
+  }
+  try {
+    return expandPreset(type, inputs);
+  } catch (error) {
+    if (!(error instanceof PresetInputProblem)) throw error;
+    const found = sources[error.key];
+    if (found) fail(error.key, found, error.problem, error.hint);
+    const flag = FIELDS.find((field) => field.key === error.key)?.flags?.[0];
+    throw new ConfigError(`Provider "${input.name}" has no ${error.key}, which type "${type}" needs`, {
+      hint: `${error.hint}, in its [[AuthProvider]] table in "${input.config.path}"` +
+        (flag ? ` or with --${flag}` : ""),
+    });
+  }
 }
 
 /** A provider with several roles and none chosen: the CLI may ask, or must list the choices. */
