@@ -11,7 +11,7 @@
  */
 import type { Provider } from "./config/resolve.ts";
 import type { Log } from "./log.ts";
-import type { Tokens } from "./oidc/tokens.ts";
+import { IdTokenRefused, type Tokens } from "./oidc/tokens.ts";
 import type { RefreshedTokens } from "./oidc/refresh.ts";
 import type { CacheStore } from "./cache/store.ts";
 import {
@@ -144,6 +144,7 @@ async function obtainTokens(
           : "The identity provider refreshed the session but the new access token's expiry is unknown; logging in again",
       );
     } catch (error) {
+      if (error instanceof IdTokenRefused) throw error;
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
