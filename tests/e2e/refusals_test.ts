@@ -202,6 +202,10 @@ Deno.test("a JWKS key of unknown kty next to the right one is ignored: the login
   await succeed("unknown-kty");
 });
 
+Deno.test("a JWKS of 5 MB: refused by the size limit", async () => {
+  await refuse("jwks-huge", /sent a response over 1 MiB/);
+});
+
 // Discovery
 
 Deno.test("discovery document whose issuer differs from the URL it came from", async () => {
