@@ -11,12 +11,14 @@
  */
 import type { Provider } from "./config/resolve.ts";
 import type { Log } from "./log.ts";
-import type { Tokens } from "./oidc/tokens.ts";
+import { IdTokenRefused, type Tokens } from "./oidc/tokens.ts";
 import type { RefreshedTokens } from "./oidc/refresh.ts";
 import type { CacheStore } from "./cache/store.ts";
 import {
   cacheNames,
   type CredentialEntry,
+  isCredentialEntry,
+  isTokenEntry,
   servableCredentials,
   type TokenEntry,
   webIdentityKind,
@@ -87,7 +89,7 @@ export async function getTokens(provider: Provider, deps: CredentialDeps, mode: 
   const names = await cacheNames(provider);
   const trustCache = !mode.noCache && !mode.forceLogin;
   return await withIdentityLock(provider, deps, names, async () => {
-    const cached = trustCache ? await deps.store.read<TokenEntry>(names.tokens) : undefined;
+    const cached = trustCache ? await deps.store.read<TokenEntry>(names.tokens, isTokenEntry) : undefined;
     return await obtainTokens(provider, deps, names.tokens, cached);
   });
 }
@@ -114,7 +116,10 @@ async function readCached(
   store: CacheStore,
   names: { tokens: string; credentials: string },
 ): Promise<[CredentialEntry | undefined, TokenEntry | undefined]> {
-  return await Promise.all([store.read<CredentialEntry>(names.credentials), store.read<TokenEntry>(names.tokens)]);
+  return await Promise.all([
+    store.read<CredentialEntry>(names.credentials, isCredentialEntry),
+    store.read<TokenEntry>(names.tokens, isTokenEntry),
+  ]);
 }
 
 /** A usable token for STS: the cached one, a refreshed one, or a login's. Stores what it gets. */
@@ -144,6 +149,7 @@ async function obtainTokens(
           : "The identity provider refreshed the session but the new access token's expiry is unknown; logging in again",
       );
     } catch (error) {
+      if (error instanceof IdTokenRefused) throw error;
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
@@ -189,7 +195,11 @@ async function exchange(
   deps.log.secret(tokens.idToken);
   deps.log.secret(tokens.accessToken);
   deps.log.secret(tokens.refreshToken);
-  const sessionName = roleSessionName(tokens.claims as IdTokenClaims, provider.sessionNameClaim);
+  // The entry's own `sub` wins: the kept claims are for naming, and a file edited by hand may lack it.
+  const sessionName = roleSessionName(
+    { ...tokens.claims, sub: tokens.sub } as IdTokenClaims,
+    provider.sessionNameClaim,
+  );
   deps.log.debug(
     `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${
       deps.stsEndpoint ?? "default endpoint"

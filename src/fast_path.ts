@@ -13,7 +13,13 @@ import { configPath } from "./config/path.ts";
 import { CACHE_FILE_NAME, CACHE_VERSION } from "./cache/keys.ts";
 import { cacheDir } from "./cache/dir.ts";
 import { type FastIndexEntry, fastIndexName, flagValue, FULL_PATH_FLAGS } from "./cache/fast_index.ts";
-import { type CredentialEntry, servableCredentials, type TokenEntry } from "./cache/entries.ts";
+import {
+  type CredentialEntry,
+  isCredentialEntry,
+  isTokenEntry,
+  servableCredentials,
+  type TokenEntry,
+} from "./cache/entries.ts";
 import { credentialProcessJson } from "./output/process.ts";
 
 const POSIX = Deno.build.os !== "windows";
@@ -30,8 +36,8 @@ export function cachedAuth(args: string[], env: Record<string, string>, now = Da
     if (!info.isDirectory || (POSIX && (info.mode! & 0o077) !== 0)) return undefined;
     const index = readPristine<FastIndexEntry>(dir, indexName);
     if (!index) return undefined;
-    const credentials = readPristine<CredentialEntry>(dir, index.credentials);
-    const tokens = readPristine<TokenEntry>(dir, index.tokens);
+    const credentials = readPristine<CredentialEntry>(dir, index.credentials, isCredentialEntry);
+    const tokens = readPristine<TokenEntry>(dir, index.tokens, isTokenEntry);
     const hit = servableCredentials(credentials, tokens, index, now);
     return hit ? credentialProcessJson(hit) : undefined;
   } catch {
@@ -40,11 +46,15 @@ export function cachedAuth(args: string[], env: Record<string, string>, now = Da
 }
 
 /** A cache file's data when it is a 0600 regular file of the current version; anything else is the full path's. */
-function readPristine<T>(dir: string, name: string): T | undefined {
+function readPristine<T>(
+  dir: string,
+  name: string,
+  isValid: (data: Record<string, unknown>) => boolean = () => true,
+): T | undefined {
   if (!CACHE_FILE_NAME.test(name)) return undefined;
   const path = `${dir}/${name}`;
   const info = Deno.lstatSync(path);
   if (!info.isFile || (POSIX && (info.mode! & 0o777) !== 0o600)) return undefined;
   const data = JSON.parse(Deno.readTextFileSync(path));
-  return data?.v === CACHE_VERSION ? data as T : undefined;
+  return data?.v === CACHE_VERSION && isValid(data) ? data as T : undefined;
 }

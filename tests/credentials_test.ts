@@ -23,6 +23,7 @@ const provider: Provider = {
   region: "us-east-1",
   disablePkce: false,
   disableNonce: false,
+  httpTimeout: 30,
   timeout: 5,
   authParams: {},
   chain: [],

@@ -50,6 +50,38 @@ export interface CredentialEntry {
   expiration: string;
 }
 
+/**
+ * True when `data` has every field of a {@link TokenEntry}, each of the right
+ * type. A file that fails this was not written by aws-oidc: it reads as corrupted.
+ */
+export function isTokenEntry(data: Record<string, unknown>): boolean {
+  return isString(data.issuer) && isString(data.clientId) && optional(data.idToken, isString) &&
+    isNumber(data.idTokenExpiresAt) && isString(data.sub) && Array.isArray(data.aud) && data.aud.every(isString) &&
+    typeof data.claims === "object" && data.claims !== null && !Array.isArray(data.claims) &&
+    isString(data.accessToken) && optional(data.accessTokenExpiresAt, isNumber) &&
+    optional(data.refreshToken, isString) && isNumber(data.loggedInAt);
+}
+
+/** Like {@link isTokenEntry}, for a {@link CredentialEntry}. */
+export function isCredentialEntry(data: Record<string, unknown>): boolean {
+  const strings = ["provider", "issuer", "clientId", "roleArn", "region", "sub", "sessionName"] as const;
+  const secrets = ["accessKeyId", "secretAccessKey", "sessionToken", "expiration"] as const;
+  return [...strings, ...secrets].every((key) => isString(data[key])) && isNumber(data.duration) &&
+    optional(data.via, (via) => Array.isArray(via) && via.every(isString));
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+function isNumber(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function optional(value: unknown, check: (value: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
 /** The key of a provider's token file. */
 export function tokenKey(provider: Provider): TokenKey {
   return { kind: "tokens", issuer: provider.providerUrl, clientId: provider.clientId };

@@ -24,8 +24,9 @@ export interface CacheStore {
    * object, or `v` is not {@link CACHE_VERSION}), a symlink or not a regular
    * file. Each problem is reported once; a corrupted file or a symlink is
    * removed so the next write replaces it. Never throws for a file's content.
+   * `isValid` checks the data's shape; data that fails it counts as corrupted.
    */
-  read<T>(name: string): Promise<T | undefined>;
+  read<T>(name: string, isValid?: (data: Record<string, unknown>) => boolean): Promise<T | undefined>;
   /**
    * Stores `{v: CACHE_VERSION, ...data}` atomically with mode 0600. A symlink
    * at `name` is replaced, never followed. Throws {@link AwsOidcError} on failure.
@@ -76,7 +77,7 @@ class FileCacheStore implements CacheStore {
     this.#report = report;
   }
 
-  async read<T>(name: string): Promise<T | undefined> {
+  async read<T>(name: string, isValid?: (data: Record<string, unknown>) => boolean): Promise<T | undefined> {
     const path = this.#path(name);
     let info: Deno.FileInfo;
     let bytes: Uint8Array;
@@ -90,13 +91,13 @@ class FileCacheStore implements CacheStore {
       return this.#problem(name, `Cache file "${name}" could not be read: ${messageOf(error)}`);
     }
     const parsed = parseJson(bytes);
-    if (!isRecord(parsed) || parsed.v !== CACHE_VERSION) {
+    const { v: version, ...data } = isRecord(parsed) ? parsed : {};
+    if (version !== CACHE_VERSION || (isValid && !isValid(data))) {
       return await this.#discard(name, "was corrupted and has been discarded");
     }
     if (!WINDOWS && info.mode !== null && (info.mode & 0o777) !== FILE_MODE) {
       await this.#repairMode(name, path, info.mode);
     }
-    const { v: _version, ...data } = parsed;
     return data as T;
   }
 

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { AwsOidcError, QuietExit } from "../errors.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { cacheNames, type TokenEntry, webIdentityUsable } from "../cache/entries.ts";
+import { cacheNames, isTokenEntry, type TokenEntry, webIdentityUsable } from "../cache/entries.ts";
 import { type Introspection, introspectRefreshToken } from "../oidc/introspect.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag } from "./status.ts";
@@ -125,5 +125,5 @@ async function open(input: CheckInput, context: CliContext) {
 
 /** The provider's cached tokens, if any. */
 export async function cachedTokens(provider: Provider, store: CacheStore): Promise<TokenEntry | undefined> {
-  return await store.read<TokenEntry>((await cacheNames(provider)).tokens);
+  return await store.read<TokenEntry>((await cacheNames(provider)).tokens, isTokenEntry);
 }

@@ -15,7 +15,13 @@ import type { Log } from "../log.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { withIdentityLock } from "../credentials.ts";
-import { cacheNames, type CredentialEntry, type TokenEntry } from "../cache/entries.ts";
+import {
+  cacheNames,
+  type CredentialEntry,
+  isCredentialEntry,
+  isTokenEntry,
+  type TokenEntry,
+} from "../cache/entries.ts";
 import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
@@ -144,7 +150,7 @@ async function endTokenSession(
   options: { deps: LogoutDeps; log: Log },
 ): Promise<AwsOidcError | undefined> {
   const { deps, log } = options;
-  const entry = await store.read<TokenEntry>(file);
+  const entry = await store.read<TokenEntry>(file, isTokenEntry);
   if (!entry) return undefined;
   const [token, hint]: [string | undefined, TokenTypeHint] = entry.refreshToken
     ? [entry.refreshToken, "refresh_token"]
@@ -186,7 +192,7 @@ async function removeCredentialsOf(
   let removed = 0;
   for (const file of await store.list()) {
     if (!file.startsWith("credentials-")) continue;
-    const entry = await store.read<CredentialEntry>(file);
+    const entry = await store.read<CredentialEntry>(file, isCredentialEntry);
     if (!entry) continue;
     const sameIdentity = entry.issuer === identity.providerUrl && entry.clientId === identity.clientId;
     if ((sameIdentity || names.has(entry.provider)) && await store.remove(file)) removed++;

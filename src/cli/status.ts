@@ -3,7 +3,13 @@ import type { Command } from "commander";
 import { configPath, loadConfigFile } from "../config/load.ts";
 import { type Provider, providerNames, resolveProvider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { cacheNames, type CredentialEntry, type TokenEntry } from "../cache/entries.ts";
+import {
+  cacheNames,
+  type CredentialEntry,
+  isCredentialEntry,
+  isTokenEntry,
+  type TokenEntry,
+} from "../cache/entries.ts";
 import type { Log } from "../log.ts";
 import { type CacheOptions, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
@@ -78,10 +84,10 @@ export async function listSessions(
   const sessions: Session[] = [];
   for (const file of await store.list()) {
     if (file.startsWith("credentials-")) {
-      const entry = await store.read<CredentialEntry>(file);
+      const entry = await store.read<CredentialEntry>(file, isCredentialEntry);
       if (entry) sessions.push(credentialSession(file, entry, options.nowMs));
     } else if (file.startsWith("tokens-")) {
-      const entry = await store.read<TokenEntry>(file);
+      const entry = await store.read<TokenEntry>(file, isTokenEntry);
       const owners = options.tokenOwners?.get(file);
       if (entry) sessions.push(tokenSession(file, entry, owners?.join(",") ?? null, options.nowMs));
     }

@@ -40,6 +40,7 @@ export type ProviderKey =
   | "disable_pkce"
   | "disable_nonce"
   | "timeout"
+  | "http_timeout"
   | "auth_params"
   | "refresh_window"
   | "chain"
@@ -163,6 +164,11 @@ export const FIELDS: readonly FieldSpec[] = [
     flags: ["timeout"],
     arg: "seconds",
     help: "How long to wait for the person to log in, in the browser or with the device code (default 300)",
+  },
+  {
+    key: "http_timeout",
+    type: "integer",
+    help: "How long one request to the identity provider may take, in seconds (default 30)",
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
   { key: "roles", type: "table[]", help: 'Roles to choose from: [{ arn = "…", alias = "prod-admin" }, …]' },

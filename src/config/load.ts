@@ -25,6 +25,9 @@ export interface ConfigFile {
   warnings: string[];
 }
 
+/** The largest config file read; a real one is a few kilobytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 const PROVIDER_KEYS = new Set(FIELDS.map((field) => field.key));
 const TOP_LEVEL_KEYS = new Set([...PROVIDER_KEYS].filter((key) => key !== "name"));
 
@@ -40,6 +43,11 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
     throw new ConfigError(`Cannot read config file "${path}": ${(error as Error).message}`, {
       hint: "check the file's permissions",
       cause: error,
+    });
+  }
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError(`Config file "${path}" is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`, {
+      hint: "check that it is the aws-oidc config; a real one is a few kilobytes",
     });
   }
   return { ...parseConfig(text, path), path, exists: true, text };

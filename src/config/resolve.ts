@@ -49,6 +49,8 @@ export interface Provider {
   disableNonce: boolean;
   /** Seconds to wait for the browser login. */
   timeout: number;
+  /** Seconds one request to the IdP may take, response body included. */
+  httpTimeout: number;
   authParams: Record<string, string>;
   /** Seconds before expiry at which cached credentials are renewed; undefined: the default rule. */
   refreshWindow?: number;
@@ -78,6 +80,7 @@ export interface ResolveInput {
 
 export const DEFAULT_DURATION = 3600;
 export const DEFAULT_TIMEOUT = 300;
+export const DEFAULT_HTTP_TIMEOUT = 30;
 export const DEFAULT_SCOPES = ["openid", "email", "profile"];
 export const DEFAULT_REDIRECT_URI = "http://127.0.0.1:{port}/auth/callback";
 export const MIN_DURATION = 900;
@@ -158,6 +161,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     disablePkce: get("disable_pkce", checkBoolean) ?? false,
     disableNonce: get("disable_nonce", checkBoolean) ?? false,
     timeout: get("timeout", checkTimeout) ?? DEFAULT_TIMEOUT,
+    httpTimeout: get("http_timeout", checkHttpTimeout) ?? DEFAULT_HTTP_TIMEOUT,
     authParams: { ...expansion?.authParams, ...get("auth_params", checkStringTable) },
     refreshWindow: get("refresh_window", checkRefreshWindow),
     chain: get("chain", checkChain) ?? [],
@@ -389,6 +393,13 @@ function checkDuration(found: Sourced): number {
 function checkTimeout(found: Sourced): number {
   if (!Number.isInteger(found.value) || (found.value as number) < 1 || (found.value as number) > 3600) {
     fail("timeout", found, "is outside 1-3600 seconds", "give the login wait in whole seconds, e.g. 300");
+  }
+  return found.value as number;
+}
+
+function checkHttpTimeout(found: Sourced): number {
+  if (!Number.isInteger(found.value) || (found.value as number) < 1 || (found.value as number) > 600) {
+    fail("http_timeout", found, "is outside 1-600 seconds", "give the wait per request in whole seconds, e.g. 30");
   }
   return found.value as number;
 }

@@ -11,10 +11,10 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068 (JWT access tokens)
  */
 import * as oauth from "oauth4webapi";
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from "jose";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
-import { unreachable } from "./discovery.ts";
+import { DEFAULT_HTTP_TIMEOUT, limitedFetch, unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { hasClientKey, PRIVATE_KEY_ENV } from "./client_key.ts";
 import { type LoginDeps, printable, tokenEndpointError } from "./login.ts";
@@ -54,7 +54,11 @@ export async function loginWithClientCredentials(provider: Provider, deps: Pick<
   } catch (error) {
     throw clientCredentialsError(error, provider);
   }
-  const claims = await verifyAccessToken(result.access_token, { issuer: as.issuer, jwksUri: as.jwks_uri! });
+  const claims = await verifyAccessToken(result.access_token, {
+    issuer: as.issuer,
+    jwksUri: as.jwks_uri!,
+    timeoutMs: http.timeoutMs,
+  });
   return {
     claims,
     accessToken: result.access_token,
@@ -94,7 +98,8 @@ export interface AccessTokenExpectations {
 export async function verifyAccessToken(token: string, expected: AccessTokenExpectations): Promise<IdTokenClaims> {
   if (token.split(".").length !== 3) throw opaqueAccessToken();
   const jwks = createRemoteJWKSet(new URL(expected.jwksUri), {
-    timeoutDuration: expected.timeoutMs ?? 30_000,
+    timeoutDuration: expected.timeoutMs ?? DEFAULT_HTTP_TIMEOUT * 1000,
+    [customFetch]: limitedFetch,
     cooldownDuration: 0,
   });
   let payload: JWTPayload;
@@ -163,6 +168,7 @@ function refused(reason: string, hint: string | undefined, cause?: unknown): Aws
 }
 
 function accessTokenError(error: unknown): AwsOidcError {
+  if (error instanceof AwsOidcError) return error;
   if (error instanceof errors.JWTExpired) {
     return refused("it has expired", "check this machine's clock, then try again", error);
   }

@@ -19,7 +19,7 @@ export interface IdpConnection {
 
 /** Discovers the provider's IdP and sets up our client. */
 export async function connect(provider: Provider, sources?: ClientKeySources): Promise<IdpConnection> {
-  const http = httpOptions(provider.providerUrl);
+  const http = httpOptions(provider.providerUrl, provider.httpTimeout * 1000);
   const as = await discover(provider.providerUrl, http);
   return {
     as,

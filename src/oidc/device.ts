@@ -57,6 +57,7 @@ export async function loginWithDevice(
     issuer: idp.as.issuer,
     clientId: provider.clientId,
     jwksUri: idp.as.jwks_uri!,
+    timeoutMs: idp.http.timeoutMs,
     // No authorization request carries a nonce in this grant.
     nonce: undefined,
     algorithms: idp.as.id_token_signing_alg_values_supported,

@@ -6,23 +6,58 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import { isAllowedIssuerUrl } from "../config/resolve.ts";
+import { DEFAULT_HTTP_TIMEOUT, isAllowedIssuerUrl } from "../config/resolve.ts";
+
+export { DEFAULT_HTTP_TIMEOUT };
 
 /** Network options shared by every request to the IdP. */
 export interface HttpOptions {
   timeoutMs: number;
   [oauth.allowInsecureRequests]?: boolean;
   signal?: () => AbortSignal;
+  [oauth.customFetch]: typeof fetch;
 }
 
-/** Request options for oauth4webapi: a timeout, and http only for loopback issuers. */
-export function httpOptions(issuer: string, timeoutMs = 30_000): HttpOptions {
+/** The largest response accepted from the IdP; real documents and token responses are a few kilobytes. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * Request options for oauth4webapi: a timeout that covers the whole response,
+ * a size limit, and http only for loopback issuers.
+ */
+export function httpOptions(issuer: string, timeoutMs = DEFAULT_HTTP_TIMEOUT * 1000): HttpOptions {
   const url = new URL(issuer);
   return {
     timeoutMs,
     signal: () => AbortSignal.timeout(timeoutMs),
+    [oauth.customFetch]: limitedFetch,
     ...(url.protocol === "http:" && isAllowedIssuerUrl(url) ? { [oauth.allowInsecureRequests]: true } : {}),
   };
+}
+
+/**
+ * `fetch` that reads the whole body before resolving (so the request's abort
+ * signal bounds the body too) and refuses one over {@link MAX_RESPONSE_BYTES}.
+ */
+export async function limitedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of response.body ?? []) {
+    size += chunk.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await response.body?.cancel().catch(() => {});
+      throw new AwsOidcError(
+        `The identity provider at "${new URL(response.url || String(input)).origin}" sent a response over ${
+          MAX_RESPONSE_BYTES / 1024 / 1024
+        } MiB`,
+        { hint: "check provider_url; a proxy or a misbehaving server may be in the way" },
+      );
+    }
+    chunks.push(chunk);
+  }
+  const body = response.status === 204 || response.status === 304 ? null : new Blob(chunks as BlobPart[]);
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /** Fetches and checks the discovery document of `issuer`. */
@@ -52,6 +87,7 @@ export async function discover(issuer: string, options: HttpOptions): Promise<oa
 
 /** An IdP that cannot be reached: network error or timeout. */
 export function unreachable(issuer: string, error: unknown): AwsOidcError {
+  if (error instanceof AwsOidcError) return error;
   const reason = error instanceof DOMException && error.name === "TimeoutError"
     ? "it did not answer in time"
     : (error as Error).message;

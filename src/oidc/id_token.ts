@@ -4,8 +4,10 @@
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
+import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from "jose";
 import { AwsOidcError } from "../errors.ts";
+import { DEFAULT_HTTP_TIMEOUT, limitedFetch } from "./discovery.ts";
+import { IdTokenRefused } from "./tokens.ts";
 
 /** Asymmetric algorithms only: never `none`, never an HMAC keyed with public data. */
 export const ALLOWED_ALGORITHMS = [
@@ -53,7 +55,8 @@ export interface IdTokenExpectations {
 export async function verifyIdToken(token: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const algorithms = (expected.algorithms ?? ALLOWED_ALGORITHMS).filter((alg) => ALLOWED_ALGORITHMS.includes(alg));
   const jwks = createRemoteJWKSet(new URL(expected.jwksUri), {
-    timeoutDuration: expected.timeoutMs ?? 30_000,
+    timeoutDuration: expected.timeoutMs ?? DEFAULT_HTTP_TIMEOUT * 1000,
+    [customFetch]: limitedFetch,
     cooldownDuration: 0,
   });
   let payload: JWTPayload;
@@ -97,13 +100,14 @@ function checkNonce(payload: JWTPayload, nonce: string | undefined): void {
 }
 
 function rejected(reason: string, hint: string | undefined, cause?: unknown): AwsOidcError {
-  return new AwsOidcError(`The identity provider's ID token was refused: ${reason}`, {
+  return new IdTokenRefused(`The identity provider's ID token was refused: ${reason}`, {
     hint: hint ?? "check the provider's configuration; nothing was sent to AWS",
     cause,
   });
 }
 
 function idTokenError(error: unknown): AwsOidcError {
+  if (error instanceof AwsOidcError) return error;
   if (error instanceof errors.JWTExpired) {
     return rejected("it has expired", "check this machine's clock, then log in again", error);
   }

@@ -14,7 +14,7 @@ import { type HttpOptions, unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { startLoopbackListener } from "./loopback.ts";
 import { verifyIdToken } from "./id_token.ts";
-import type { Tokens } from "./tokens.ts";
+import { IdTokenRefused, type Tokens } from "./tokens.ts";
 
 /** The outside world the login touches. */
 export interface LoginDeps {
@@ -103,15 +103,19 @@ export function requestedScopes(provider: Provider, as: oauth.AuthorizationServe
   return offline ? [...provider.scopes, "offline_access"] : provider.scopes;
 }
 
-/** Checks state (again) and, when advertised, the RFC 9207 `iss`; surfaces `error=` responses. */
-function validateCallback(
+/**
+ * Checks state (again) and, when advertised, the RFC 9207 `iss`; surfaces
+ * `error=` responses; requires exactly one `code`. Throws only {@link AwsOidcError}.
+ */
+export function validateCallback(
   as: oauth.AuthorizationServer,
   client: oauth.Client,
   params: URLSearchParams,
   state: string,
 ): URLSearchParams {
+  let valid: URLSearchParams;
   try {
-    return oauth.validateAuthResponse(as, client, params, state);
+    valid = oauth.validateAuthResponse(as, client, params, state);
   } catch (error) {
     if (error instanceof oauth.AuthorizationResponseError) {
       const description = error.error_description ? `: ${printable(error.error_description)}` : "";
@@ -128,8 +132,17 @@ function validateCallback(
         cause: error,
       });
     }
-    throw new AwsOidcError(`The login response is invalid: ${(error as Error).message}`, { cause: error });
+    throw new AwsOidcError(`The login response is invalid: ${printable((error as Error).message)}`, {
+      hint: "start the login again; if it persists, check the IdP",
+      cause: error,
+    });
   }
+  if (valid.getAll("code").length !== 1 || !valid.get("code")) {
+    throw new AwsOidcError("The login response carries no authorization code", {
+      hint: "start the login again; if it persists, check that the IdP's client uses the authorization code flow",
+    });
+  }
+  return valid;
 }
 
 async function redeemCode(
@@ -169,6 +182,7 @@ async function redeemCode(
     issuer: as.issuer,
     clientId: provider.clientId,
     jwksUri: as.jwks_uri!,
+    timeoutMs: code.http.timeoutMs,
     nonce: code.nonce,
     algorithms: as.id_token_signing_alg_values_supported,
   });
@@ -203,7 +217,25 @@ export function tokenEndpointError(error: unknown): AwsOidcError {
         cause: error,
       });
     }
-    return new AwsOidcError(`The identity provider's token response was refused: ${error.message}`, {
+    if (error.code === oauth.RESPONSE_IS_NOT_CONFORM && error.cause instanceof Response) {
+      const type = error.cause.headers.get("content-type")?.split(";")[0];
+      return new AwsOidcError(
+        `The identity provider's token endpoint answered HTTP ${error.cause.status}${
+          type ? ` (${printable(type)})` : ""
+        } instead of a token response`,
+        { hint: "the IdP or a proxy in front of it failed; try again later, or check provider_url", cause: error },
+      );
+    }
+    if (
+      error.code === oauth.JWT_CLAIM_COMPARISON || error.code === oauth.JWT_TIMESTAMP_CHECK ||
+      /\bJWT\b|ID Token/.test(error.message)
+    ) {
+      return new IdTokenRefused(`The identity provider's ID token was refused: ${printable(error.message)}`, {
+        hint: "nothing was sent to AWS; check provider_url and client_id",
+        cause: error,
+      });
+    }
+    return new AwsOidcError(`The identity provider's token response was refused: ${printable(error.message)}`, {
       hint: "nothing was sent to AWS; check provider_url and client_id",
       cause: error,
     });

@@ -108,11 +108,12 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
       }, options.timeoutSeconds * 1000);
 
       handle = (request) => {
-        const url = new URL(request.url);
+        // Before anything reads the URL, which is built from the Host header.
         if (!allowedHosts.has(request.headers.get("host") ?? "")) {
           options.onStray?.("a request with a foreign Host header (possible DNS rebinding)");
           return htmlResponse(FORBIDDEN_PAGE, 403);
         }
+        const url = new URL(request.url);
         if (request.method !== "GET") return htmlResponse(NOT_FOUND_PAGE, 405);
         if (request.url.length > MAX_URL_LENGTH) return htmlResponse(STRAY_PAGE, 414);
         if (url.pathname === "/" && callbackPath !== "/") {

@@ -13,7 +13,7 @@ import { unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { tokenEndpointError } from "./login.ts";
 import { type IdTokenClaims, verifyIdToken } from "./id_token.ts";
-import type { Tokens } from "./tokens.ts";
+import { IdTokenRefused, type Tokens } from "./tokens.ts";
 
 /** The refresh token was refused for good (expired, revoked): only a browser login helps. */
 export class RefreshRejected extends AwsOidcError {
@@ -59,6 +59,7 @@ export async function refreshTokens(provider: Provider, cached: TokenEntry): Pro
       issuer: as.issuer,
       clientId: provider.clientId,
       jwksUri: as.jwks_uri!,
+      timeoutMs: http.timeoutMs,
       algorithms: as.id_token_signing_alg_values_supported,
     });
     assertSameIdentity(cached, claims);
@@ -78,6 +79,11 @@ function assertSameIdentity(cached: TokenEntry, claims: IdTokenClaims): void {
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const sameAud = aud.length === cached.aud.length && aud.every((value) => cached.aud.includes(value as string));
   if (claims.iss !== cached.issuer || claims.sub !== cached.sub || !sameAud) {
-    throw new RefreshRejected("The refreshed ID token names a different issuer, subject or audience");
+    throw new IdTokenRefused(
+      `The identity provider's refreshed ID token names a different ${
+        claims.iss !== cached.issuer ? "issuer" : claims.sub !== cached.sub ? "subject" : "audience"
+      } than the login did`,
+      { hint: 'the IdP is misbehaving; nothing was sent to AWS; "aws-oidc logout" and log in again if it persists' },
+    );
   }
 }

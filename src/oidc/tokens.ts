@@ -1,5 +1,19 @@
 /** The tokens a login or refresh yields, in the shape the rest of aws-oidc uses. */
 import type { IdTokenClaims } from "./id_token.ts";
+import { AwsOidcError } from "../errors.ts";
+
+/**
+ * The IdP sent an ID token that fails validation. After a refresh this ends
+ * the command instead of falling back to a browser login: the IdP misbehaves,
+ * and logging in again at it is not the fix. No npm imports: the credential
+ * pipeline checks for it.
+ */
+export class IdTokenRefused extends AwsOidcError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options);
+    this.name = "IdTokenRefused";
+  }
+}
 
 /** Validated OIDC tokens. */
 export interface Tokens {

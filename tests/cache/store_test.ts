@@ -122,6 +122,18 @@ for (const [label, content] of corruptions) {
   });
 }
 
+Deno.test("data that fails the reader's shape check reads as corrupted: reported and removed", async () => {
+  await withStore(async (store, problems) => {
+    await store.write(NAME, { sub: 42 });
+    const isValid = (data: Record<string, unknown>) => typeof data.sub === "string";
+    assert.equal(await store.read(NAME, isValid), undefined);
+    assert.deepEqual(problems, [`Cache file "${NAME}" was corrupted and has been discarded`]);
+    assert.deepEqual(await entries(store.dir), []);
+    await store.write(NAME, { sub: "alice" });
+    assert.deepEqual(await store.read(NAME, isValid), { sub: "alice" });
+  });
+});
+
 Deno.test("a symlink at a cache file is never followed: not read, and replaced on write", async () => {
   await withStore(async (store, problems) => {
     const target = `${store.dir}/../precious.json`;

@@ -121,6 +121,8 @@ Deno.test("each invalid field is refused with its source", () => {
     ["region", '"mars-1"', /region "mars-1" .*not an AWS region/],
     ["redirect_uri", '"http://example.com:{port}/cb"', /redirect_uri .*127\.0\.0\.1 or localhost/],
     ["timeout", "0", /timeout 0 .*outside 1-3600/],
+    ["http_timeout", "0", /http_timeout 0 .*outside 1-600/],
+    ["http_timeout", '"fast"', /http_timeout "fast" .*outside 1-600/],
     ["redirect_uri", '"http://127.0.0.1:{port}/"', /redirect_uri .*needs a path/],
     ["auth_params", '{ state = "fixed" }', /auth_params .*may not set "state"/],
     ["roles", '[{ alias = "x" }]', /roles .*list of \{ arn, alias \} tables/],
@@ -198,4 +200,10 @@ Deno.test("regions of every partition are accepted", () => {
   for (const region of ["us-east-1", "cn-north-1", "us-gov-west-1", "eusc-de-east-1", "us-isob-east-1"]) {
     assert.equal(resolve(SEED_CONFIG, "google", { region }).region, region);
   }
+});
+
+Deno.test("http_timeout: 30 s by default, from the file or AWS_OIDC_HTTP_TIMEOUT", () => {
+  assert.equal(resolve(SEED_CONFIG).httpTimeout, 30);
+  assert.equal(resolve(SEED_CONFIG.replace("duration = 900", "duration = 900\nhttp_timeout = 5")).httpTimeout, 5);
+  assert.equal(resolve(SEED_CONFIG, "google", {}, { AWS_OIDC_HTTP_TIMEOUT: "2" }).httpTimeout, 2);
 });

@@ -43,6 +43,7 @@ function m2mProvider(idp: TestIdp, keyFile: string, overrides: Partial<Provider>
     region: "us-east-1",
     disablePkce: false,
     disableNonce: false,
+    httpTimeout: 30,
     timeout: 5,
     authParams: {},
     chain: [],

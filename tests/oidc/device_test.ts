@@ -104,6 +104,7 @@ function providerFor(issuer: string, overrides: Partial<Provider> = {}): Provide
     region: "us-east-1",
     disablePkce: false,
     disableNonce: false,
+    httpTimeout: 30,
     timeout: 300,
     authParams: { audience: "aws" },
     chain: [],

@@ -88,3 +88,113 @@ Deno.test("an oversized query string is refused without ending the wait", async 
   await get(`${base}/auth/callback?code=c&state=expected-state`);
   assert.equal((await result).get("code"), "c");
 });
+
+/** Sends a raw HTTP/1.1 request, so the Host header is ours to choose. */
+async function rawGet(port: number, target: string, host: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+  return new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
+}
+
+Deno.test("DNS rebinding: every Host that is not this listener's address and port is refused", async () => {
+  const { result, base, strays } = listen();
+  const port = Number(new URL(base).port);
+  const target = "/auth/callback?code=c&state=expected-state";
+  const hosts = [
+    `localhost:${port}`,
+    `127.0.0.1:${port + 1}`,
+    "127.0.0.1",
+    `evil.example`,
+    `127.0.0.1.evil.example:${port}`,
+  ];
+  for (const host of hosts) {
+    assert.match(await rawGet(port, target, host), /^HTTP\/1.1 403/, host);
+  }
+  assert.equal(strays.length, hosts.length);
+  assert.match(
+    await rawGet(port, "/auth/callback?code=right&state=expected-state", `127.0.0.1:${port}`),
+    /^HTTP\/1.1 200/,
+  );
+  assert.equal((await result).get("code"), "right");
+});
+
+Deno.test("a request before the browser was opened: 503 before the wait starts, ignored after", async () => {
+  const listener = startLoopbackListener("http://127.0.0.1:{port}/auth/callback");
+  const base = listener.startUrl.replace(/\/$/, "");
+  const early = await get(`${base}/auth/callback?code=early&state=expected-state`);
+  assert.equal(early.status, 503, "nothing is accepted before the login has a state");
+  const strays: string[] = [];
+  const result = listener.waitForCallback({
+    authorizationUrl: AUTHORIZE,
+    state: "expected-state",
+    timeoutSeconds: 5,
+    validate: (params) => params,
+    onStray: (reason) => strays.push(reason),
+  });
+  // A local process racing the browser cannot guess the state.
+  assert.equal((await get(`${base}/auth/callback?code=racer&state=guess`)).status, 400);
+  assert.equal((await get(`${base}/auth/callback?code=late&state=expected-state`)).status, 200);
+  assert.equal((await result).get("code"), "late");
+  assert.equal(strays.length, 1);
+});
+
+Deno.test("error=access_denied with a wrong state is ignored: a web page cannot abort the login", async () => {
+  let validated = 0;
+  const { result, base, strays } = listen((params) => {
+    validated++;
+    return params;
+  });
+  for (const state of ["wrong", "", "expected-state-x"]) {
+    const response = await get(`${base}/auth/callback?error=access_denied&state=${state}`);
+    assert.equal(response.status, 400);
+  }
+  assert.equal(validated, 0, "never passed on to validation");
+  assert.equal(strays.length, 3);
+  await get(`${base}/auth/callback?code=c&state=expected-state`);
+  assert.equal((await result).get("code"), "c");
+});
+
+Deno.test("repeated callbacks: the first one with the state wins, the others change nothing", async () => {
+  const { result, base } = listen();
+  const codes = Array.from({ length: 10 }, (_, i) => `code-${i}`);
+  const answers = await Promise.allSettled(
+    codes.map((code) => get(`${base}/auth/callback?code=${code}&state=expected-state`)),
+  );
+  const statuses = answers.map((answer) => answer.status === "fulfilled" ? answer.value.status : "closed");
+  assert.equal(statuses.filter((status) => status === 200).length, 1, String(statuses));
+  assert.ok(statuses.every((status) => status === 200 || status === 400 || status === "closed"), String(statuses));
+  const winner = codes[statuses.indexOf(200)];
+  assert.equal((await result).get("code"), winner);
+});
+
+Deno.test("nothing from the request is reflected into any page", async () => {
+  const payload = `"><script>alert(1)</script><img src=x onerror=alert(2)>`;
+  const q = encodeURIComponent(payload);
+  const { base, result } = listen(() => {
+    throw new Error(payload);
+  });
+  const port = Number(new URL(base).port);
+  const bodies = [
+    (await get(`${base}/auth/callback?code=${q}&state=${q}`)).body,
+    (await get(`${base}/${q}?x=${q}`)).body,
+    (await get(`${base}/auth/callback?state=${q}&error=${q}&error_description=${q}`)).body,
+    await rawGet(port, `/auth/callback?state=${q}`, `${q}:${port}`),
+    (await get(`${base}/auth/callback?code=c&state=expected-state&error_description=${q}`)).body,
+  ];
+  await assert.rejects(result);
+  for (const body of bodies) {
+    assert.match(body, /aws-oidc/);
+    assert.doesNotMatch(body, /<script|onerror|alert\(/);
+  }
+});
+
+Deno.test("other methods than GET get 405 and the wait goes on", async () => {
+  const { base, result } = listen();
+  for (const method of ["POST", "PUT", "DELETE"]) {
+    const response = await fetch(`${base}/auth/callback?code=c&state=expected-state`, { method, body: "x" });
+    await response.body?.cancel();
+    assert.equal(response.status, 405, method);
+  }
+  await get(`${base}/auth/callback?code=c&state=expected-state`);
+  assert.equal((await result).get("code"), "c");
+});
