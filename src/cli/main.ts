@@ -16,6 +16,7 @@ import { registerStatus } from "./status.ts";
 import { registerLogout } from "./logout.ts";
 import { registerLogin } from "./login.ts";
 import { registerList } from "./list.ts";
+import { registerDoctor } from "./doctor.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
@@ -48,6 +49,7 @@ Examples:
   aws-oidc list --profile admin              the IAM roles the configured client id may assume
   eval "$(aws-oidc env google)"              the credentials as variables in this shell
   aws-oidc login google                      open the AWS console in google's browser (--print: the URL)
+  aws-oidc doctor                            check the config, IdPs, clock, STS, cache and profiles
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
@@ -61,6 +63,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerEnv(program, context);
   registerLogin(program, context);
   registerList(program, context);
+  registerDoctor(program, context);
   program
     .command("version")
     .description("Print the version and build target")
