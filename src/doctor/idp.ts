@@ -41,7 +41,9 @@ export async function checkIdp(provider: Provider, options: IdpCheckOptions): Pr
     return [fail("discovery", prefix + problem.message, { hint: problem.hint, subject })];
   }
   const received = now();
-  const results = [checkClock(response.headers.get("date"), { sent, received, prefix, subject })];
+  const results = [
+    checkClock(response.headers.get("date"), { sent, received, prefix, subject, age: response.headers.get("age") }),
+  ];
   let metadata: oauth.AuthorizationServer;
   try {
     metadata = await processDiscovery(issuer, response);
@@ -56,14 +58,18 @@ export async function checkIdp(provider: Provider, options: IdpCheckOptions): Pr
 
 /**
  * The skew between this clock and the IdP's `Date` header (whole seconds, so
- * half a second of doubt plus half the round trip is allowed for). Beyond the
- * ID token leeway, logins fail: tokens look issued in the future or expired.
+ * half a second of doubt plus half the round trip is allowed for; a cached
+ * answer's `Age` is added). Beyond the ID token leeway, logins fail: tokens
+ * look issued in the future or expired.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9111#section-5.1
  */
 export function checkClock(
   date: string | null,
-  context: { sent: number; received: number; prefix: string; subject: string },
+  context: { sent: number; received: number; prefix: string; subject: string; age?: string | null },
 ): CheckResult {
-  const serverMs = date === null ? NaN : Date.parse(date);
+  const age = /^\d+$/.test(context.age ?? "") ? Number(context.age) * 1000 : 0;
+  const serverMs = (date === null ? NaN : Date.parse(date)) + age;
   if (!Number.isFinite(serverMs)) {
     return warn("clock", `${context.prefix}the IdP sent no usable Date header, so the clock was not compared`, {
       subject: context.subject,

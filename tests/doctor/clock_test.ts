@@ -31,3 +31,10 @@ Deno.test("checkClock: no Date header is a warning, not a pass", () => {
   assert.equal(checkClock(null, context(0, 1)).status, "warn");
   assert.equal(checkClock("yesterday-ish", context(0, 1)).status, "warn");
 });
+
+Deno.test("checkClock: a cached answer's Age is added to its Date", () => {
+  const now = Date.parse("2026-01-01T01:00:00.000Z");
+  const cached = { ...context(now, now + 100), age: "3600" };
+  assert.equal(checkClock(at(now - 3600_000), cached).status, "ok");
+  assert.equal(checkClock(at(now - 3600_000), context(now, now + 100)).status, "fail");
+});
