@@ -17,6 +17,8 @@ import { registerLogout } from "./logout.ts";
 import { registerLogin } from "./login.ts";
 import { registerList } from "./list.ts";
 import { registerSetup } from "./setup_wizard.ts";
+import { registerDoctor } from "./doctor.ts";
+import { registerCompletions } from "./completions.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
@@ -50,6 +52,8 @@ Examples:
   aws-oidc list --profile admin              the IAM roles the configured client id may assume
   eval "$(aws-oidc env google)"              the credentials as variables in this shell
   aws-oidc login google                      open the AWS console in google's browser (--print: the URL)
+  aws-oidc doctor                            check the config, IdPs, clock, STS, cache and profiles
+  aws-oidc completions zsh                   the shell completion script (bash, zsh, fish, powershell)
   aws-oidc version
 
 Run "aws-oidc <command> --help" for a command's options.`,
@@ -64,6 +68,8 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerLogin(program, context);
   registerList(program, context);
   registerSetup(program, context);
+  registerDoctor(program, context);
+  registerCompletions(program, context);
   program
     .command("version")
     .description("Print the version and build target")

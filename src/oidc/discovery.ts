@@ -69,6 +69,12 @@ export async function discover(issuer: string, options: HttpOptions): Promise<oa
   } catch (error) {
     throw unreachable(issuer, error);
   }
+  return await processDiscovery(issuer, response);
+}
+
+/** Checks a discovery response: the issuer it names must be `issuer`, and the endpoints we use must be there. */
+export async function processDiscovery(issuer: string, response: Response): Promise<oauth.AuthorizationServer> {
+  const issuerUrl = new URL(issuer);
   let metadata: oauth.AuthorizationServer;
   try {
     metadata = await oauth.processDiscoveryResponse(issuerUrl, response);

@@ -1,0 +1,49 @@
+/**
+ * `aws-oidc doctor [--provider <name>] [--json]`: checks the setup and prints
+ * one line per check. The report is what the command was asked for, so it goes
+ * to stdout (like `status`); the exit code is 1 when any check failed.
+ */
+import type { Command } from "commander";
+import { configPath } from "../config/load.ts";
+import { QuietExit } from "../errors.ts";
+import { renderReport, summary } from "../doctor/report.ts";
+import { runDoctor } from "../doctor/run.ts";
+import type { CliContext, GlobalOptions } from "./context.ts";
+
+/** Registers the command. */
+export function registerDoctor(program: Command, context: CliContext): void {
+  program
+    .command("doctor")
+    .description("Check the config, each provider's IdP, the clock, STS, the cache and ~/.aws/config profiles")
+    .option("--provider <name>", "check only this provider (and the profiles that use it)")
+    .option("--json", "print a JSON array of the checks instead of lines")
+    .addHelpText(
+      "after",
+      `
+Each line starts with ✔ (fine), ! (works, but worth a look) or ✖ (will not
+work), and says what to do. The exit code is 1 when any line is ✖.
+
+Examples:
+  aws-oidc doctor
+  aws-oidc doctor --provider google
+  aws-oidc doctor --json | jq '.[] | select(.status == "fail")'`,
+    )
+    .action(async (_options: unknown, self: Command) => {
+      const options = self.optsWithGlobals<GlobalOptions & { provider?: string; json?: boolean }>();
+      const results = await runDoctor({
+        configPath: configPath(options.config, context.env),
+        env: context.env,
+        only: options.provider,
+        valueFlags: valueFlags(program),
+      });
+      context.stdout(options.json ? `${JSON.stringify(results)}\n` : renderReport(results) + summary(results) + "\n");
+      if (results.some((result) => result.status === "fail")) throw new QuietExit(1);
+    });
+}
+
+/** The flags of `auth` and the global flags that take a value. */
+function valueFlags(program: Command): Set<string> {
+  const auth = program.commands.find((command) => command.name() === "auth");
+  const options = [...program.options, ...(auth?.options ?? [])].filter((option) => option.required || option.optional);
+  return new Set(options.flatMap((option) => [option.long, option.short].filter((flag) => flag !== undefined)));
+}

@@ -1,0 +1,65 @@
+/** `doctor`'s cache check: the directory is private (0700, ours) and so are its files (0600). */
+import { cacheDir } from "../cache/dir.ts";
+import { joinPath } from "../paths.ts";
+import { type CheckResult, fail, ok } from "./report.ts";
+
+const WINDOWS = Deno.build.os === "windows";
+
+/** Checks the shared cache directory and, when one is set, the node-local one. Changes nothing. */
+export async function checkCache(env: (name: string) => string | undefined): Promise<CheckResult[]> {
+  let shared: string;
+  try {
+    shared = cacheDir(undefined, env);
+  } catch (error) {
+    return [fail("cache", error)];
+  }
+  const nodeLocal = env("AWS_OIDC_NODE_LOCAL_CACHE");
+  const dirs = nodeLocal ? [shared, nodeLocal] : [shared];
+  return await Promise.all(dirs.map(checkDirectory));
+}
+
+async function checkDirectory(dir: string): Promise<CheckResult> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(dir);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      return ok("cache", `Cache directory "${dir}" does not exist yet; it is made with mode 0700 on first use`);
+    }
+    return fail("cache", `Cannot read the cache directory "${dir}": ${(error as Error).message}`, {
+      hint: "check its permissions, or choose another directory with AWS_OIDC_CACHE_DIR",
+    });
+  }
+  if (!info.isDirectory) {
+    return fail("cache", `Cache directory "${dir}" is not a directory`, {
+      hint: "remove or rename that file, or choose another directory with AWS_OIDC_CACHE_DIR",
+    });
+  }
+  if (WINDOWS || info.mode === null) return ok("cache", `Cache directory "${dir}" exists (modes are not checked here)`);
+  if (info.uid !== null && info.uid !== Deno.uid()) {
+    return fail("cache", `Cache directory "${dir}" belongs to another user (uid ${info.uid})`, {
+      hint: "use a directory of your own: AWS_OIDC_CACHE_DIR, or remove this one",
+    });
+  }
+  if ((info.mode & 0o077) !== 0) {
+    return fail("cache", `Cache directory "${dir}" has mode ${octal(info.mode)}: others can read your sessions`, {
+      hint: `run chmod 700 "${dir}"; aws-oidc also fixes it the next time it uses the cache`,
+    });
+  }
+  const loose: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile) continue;
+    const mode = (await Deno.lstat(joinPath(dir, entry.name))).mode;
+    if (mode !== null && (mode & 0o077) !== 0) loose.push(`"${entry.name}" (${octal(mode)})`);
+  }
+  if (loose.length > 0) {
+    return fail("cache", `Cache files in "${dir}" are open to others: ${loose.join(", ")}`, {
+      hint: `run chmod 600 on them; aws-oidc also fixes each when it next reads it`,
+    });
+  }
+  return ok("cache", `Cache directory "${dir}" is private (mode 0700)`);
+}
+
+function octal(mode: number): string {
+  return `0${(mode & 0o777).toString(8)}`;
+}

@@ -1,0 +1,85 @@
+/**
+ * `doctor`'s STS check: the endpoint each provider's credentials come from
+ * (its `sts_endpoint`, else the regional endpoint of its region) resolves and
+ * accepts a TCP connection.
+ *
+ * @see https://docs.aws.amazon.com/general/latest/gr/sts.html
+ */
+import { lookup } from "node:dns/promises";
+import { partitionOfRegion } from "../aws/partition.ts";
+import type { Provider } from "../config/resolve.ts";
+import { type CheckResult, fail, ok } from "./report.ts";
+
+/** The DNS suffix of each partition's endpoints. */
+const DNS_SUFFIXES: Record<string, string> = {
+  "aws": "amazonaws.com",
+  "aws-cn": "amazonaws.com.cn",
+  "aws-us-gov": "amazonaws.com",
+  "aws-iso": "c2s.ic.gov",
+  "aws-iso-b": "sc2s.sgov.gov",
+  "aws-iso-e": "cloud.adc-e.uk",
+  "aws-iso-f": "csp.hci.ic.gov",
+  "aws-eusc": "amazonaws.eu",
+};
+
+/** The STS endpoint a provider's credentials come from. */
+export function stsEndpointOf(provider: Pick<Provider, "stsEndpoint" | "region">): string {
+  if (provider.stsEndpoint) return provider.stsEndpoint;
+  return `https://sts.${provider.region}.${DNS_SUFFIXES[partitionOfRegion(provider.region)]}`;
+}
+
+/** Checks each distinct endpoint of `providers` once. */
+export async function checkSts(providers: Provider[], options: { timeoutMs: number }): Promise<CheckResult[]> {
+  const users = new Map<string, string[]>();
+  for (const provider of providers) {
+    const endpoint = stsEndpointOf(provider);
+    users.set(endpoint, [...users.get(endpoint) ?? [], provider.name]);
+  }
+  return await Promise.all(
+    [...users].map(([endpoint, names]) => checkEndpoint(endpoint, names.join(","), options.timeoutMs)),
+  );
+}
+
+async function checkEndpoint(endpoint: string, subject: string, timeoutMs: number): Promise<CheckResult> {
+  const what = `STS endpoint "${endpoint}" (for ${subject.split(",").map((name) => `"${name}"`).join(", ")})`;
+  const url = new URL(endpoint);
+  const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const port = Number(url.port || (url.protocol === "http:" ? 80 : 443));
+  let address = host;
+  if (!isIpAddress(host) && host !== "localhost") {
+    try {
+      address = (await withTimeout(lookup(host), timeoutMs)).address;
+    } catch (error) {
+      return fail("sts", `${what} does not resolve: ${(error as Error).message}`, {
+        subject,
+        hint: "check the region and sts_endpoint, and this machine's DNS (or a VPN that should provide it)",
+      });
+    }
+  }
+  try {
+    const connection = await withTimeout(Deno.connect({ hostname: address, port }), timeoutMs, (late) => late.close());
+    connection.close();
+  } catch (error) {
+    return fail("sts", `${what} does not accept connections: ${(error as Error).message}`, {
+      subject,
+      hint: "check the network, a firewall or proxy, and sts_endpoint",
+    });
+  }
+  return ok("sts", `${what} resolves${address === host ? "" : ` (${address})`} and accepts connections`, subject);
+}
+
+function isIpAddress(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+}
+
+/** `promise`, or a timeout error after `ms`; a late result is handed to `discard`. */
+function withTimeout<T>(promise: Promise<T>, ms: number, discard?: (late: T) => void): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      promise.then(discard, () => {});
+      reject(new Error(`no answer within ${ms / 1000} s`));
+    }, ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
