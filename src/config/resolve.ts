@@ -30,6 +30,8 @@ export interface Provider {
    * scopes and parameters (see presets.ts).
    */
   type?: ProviderType;
+  /** True when `type` was detected rather than given, so its preset was not applied. */
+  typeDetected?: boolean;
   roleArn: string;
   duration: number;
   /** The issuer as configured; discovery must report the same issuer. */
@@ -144,6 +146,7 @@ export function resolveProvider(input: ResolveInput): Provider {
   return {
     name: input.name,
     type: explicitType ?? detectType(providerUrl),
+    ...(explicitType ? {} : { typeDetected: true }),
     roleArn: roleArnOf(input.name, get("role", checkNonEmpty), get("roles", checkRoles)) ??
       required("role_arn", checkRoleArn),
     duration: get("duration", checkDuration) ?? DEFAULT_DURATION,

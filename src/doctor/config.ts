@@ -1,6 +1,7 @@
 /** `doctor`'s first checks: the config file parses and every provider in it resolves. */
 import { type ConfigFile, loadConfigFile } from "../config/load.ts";
 import { type Provider, providerNames, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { presetOf } from "../config/presets.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 
 /** The findings, and what later checks need: the config and the providers that resolved. */
@@ -47,11 +48,36 @@ export async function checkConfig(
       results.push(
         ok("provider", `Provider "${name}" is valid (role ${provider.roleArn}, region ${provider.region})`, name),
       );
+      const unapplied = unappliedPreset(provider);
+      if (unapplied) results.push(unapplied);
     } catch (error) {
       results.push(fail("provider", error, { subject: name }));
     }
   }
   return { results, config, providers };
+}
+
+/**
+ * A warning when `provider_url` belongs to a known IdP but no `type` says so,
+ * and that IdP's way of getting refresh tokens is therefore not used (without
+ * one, every session that outlives its tokens needs the browser again).
+ */
+export function unappliedPreset(provider: Provider): CheckResult | undefined {
+  if (!provider.typeDetected || provider.type === undefined) return undefined;
+  const preset = presetOf(provider.type);
+  // offline_access needs no type: it is asked for whenever the IdP lists it (see requestedScopes).
+  const missing = Object.entries(preset.authParams ?? {})
+    .filter(([key, value]) => provider.authParams[key] !== value)
+    .map(([key, value]) => `${key}=${value}`);
+  if (missing.length === 0) return undefined;
+  return warn(
+    "provider",
+    `Provider "${provider.name}" looks like ${preset.label} but does not send ${missing.join(", ")}`,
+    {
+      hint: `add type = "${provider.type}" to its table to get refresh tokens ${preset.label}'s way (see the README)`,
+      subject: provider.name,
+    },
+  );
 }
 
 /** A provider with several roles and none chosen is fine here: its first role stands in for all. */

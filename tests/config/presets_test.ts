@@ -4,6 +4,7 @@ import { type ConfigFile, parseConfig } from "../../src/config/load.ts";
 import { type FlagValues, resolveProvider } from "../../src/config/resolve.ts";
 import { detectType, PROVIDER_TYPES } from "../../src/config/presets.ts";
 import { ConfigError } from "../../src/errors.ts";
+import { unappliedPreset } from "../../src/doctor/config.ts";
 
 /** The original README's config: Google by provider_url, no type. */
 const SEED_CONFIG = `region = "us-east-1"
@@ -217,4 +218,19 @@ Deno.test("presets: settings that do not fit are refused", () => {
     resolve('type = "okta"\ndomain = "example.okta.com"\nprovider_url = "https://example.okta.com"').providerUrl,
     "https://example.okta.com",
   );
+});
+
+Deno.test("doctor: a detected IdP whose refresh-token parameters are not sent is warned about; given ones are not", () => {
+  const google = 'provider_url = "https://accounts.google.com"\nclient_secret = "s"';
+  const warning = unappliedPreset(resolve(google));
+  assert.equal(warning?.status, "warn");
+  assert.match(warning!.message, /looks like Google but does not send access_type=offline, prompt=consent/);
+  assert.match(warning!.hint!, /type = "google"/);
+  assert.equal(unappliedPreset(resolve('type = "google"\nclient_secret = "s"')), undefined);
+  assert.equal(
+    unappliedPreset(resolve(`${google}\nauth_params = { access_type = "offline", prompt = "consent" }`)),
+    undefined,
+  );
+  // offline_access is asked for whenever the IdP lists it: nothing to warn about for Keycloak.
+  assert.equal(unappliedPreset(resolve('provider_url = "https://sso.example.com/realms/dev"')), undefined);
 });
