@@ -11,7 +11,7 @@ import { writeAll } from "./src/io.ts";
 export const CLI_MODULE: string = ["./src", "cli", "main.ts"].join("/");
 
 if (Deno.args[0] === "auth") {
-  const line = cachedAuth(Deno.args.slice(1), Deno.env.toObject());
+  const line = cachedAuth(Deno.args.slice(1), (name) => Deno.env.get(name));
   if (line !== undefined) {
     writeAll(Deno.stdout, line);
     Deno.exit(0);
