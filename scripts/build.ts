@@ -147,10 +147,11 @@ export function compileFailure(step: CompileStep, plain: string): BuildError {
       report.find((line) => line.startsWith("error:")) ?? "unknown error";
     const url = plain.match(/https:\/\/dl\.deno\.land\/\S+\.zip/)?.[0];
     const where = step.denortBin ? `DENORT_BIN "${step.denortBin}"` : url ?? "dl.deno.land";
-    return new BuildError(
-      `Cannot get the Deno runtime (denort) for ${step.target} from ${where}: ${cause}; ` +
-        `build where dl.deno.land is reachable, or set DENORT_BIN to a denort binary of this version for the host target`,
-    );
+    const hint = step.denortBin
+      ? `point DENORT_BIN at the denort of Deno ${Deno.version.deno} for ${step.target}, or unset it`
+      : `build where dl.deno.land is reachable, or set DENORT_BIN to the denort of Deno ${Deno.version.deno} ` +
+        `for the host target (${Deno.build.target})`;
+    return new BuildError(`Cannot get the Deno runtime (denort) for ${step.target} from ${where}: ${cause}; ${hint}`);
   }
   const first = report.find((line) => line.startsWith("error:")) ?? report.find(Boolean);
   return new BuildError(`deno compile failed for ${step.target}: ${first?.replace(/^error:\s*/, "")}`);
@@ -158,7 +159,7 @@ export function compileFailure(step: CompileStep, plain: string): BuildError {
 
 /** Runs one compile; throws a BuildError with one line on failure. */
 async function compile(step: CompileStep): Promise<void> {
-  const env = { ...Deno.env.toObject(), NO_COLOR: "1" }; // plain text, to read the failure from
+  const env: Record<string, string> = { ...Deno.env.toObject(), NO_COLOR: "1" }; // plain text, to read failures
   if (step.denortBin) env.DENORT_BIN = step.denortBin;
   else delete env.DENORT_BIN;
   const child = new Deno.Command(Deno.execPath(), {

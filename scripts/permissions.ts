@@ -63,7 +63,8 @@ export const SYS: readonly string[] = [
  *   wherever `AWS_OIDC_CONFIG`, `AWS_OIDC_CACHE_DIR`, `--node-local-cache`, `AWS_CONFIG_FILE`,
  *   `AWS_SHARED_CREDENTIALS_FILE` or `private_key_file` say: known only at run time, while a compiled binary's
  *   paths are fixed when it is built.
- * - no ffi, no remote imports (`--deny-import`), and never a prompt: a missing permission is an error.
+ * - no ffi; no remote modules (`--no-remote`: `--deny-import` alone does not stop Deno's default import hosts);
+ *   never a prompt: a missing permission is an error, even at a terminal.
  */
 export const PERMISSION_FLAGS: readonly string[] = [
   `--allow-env=${ENV.join(",")}`,
@@ -72,7 +73,7 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-run",
   "--allow-read",
   "--allow-write",
-  "--deny-import",
+  "--no-remote",
   "--no-prompt",
 ];
 
