@@ -5,8 +5,9 @@
  * (tests/helpers/cli.ts). Nothing that runs the program uses `-A`.
  *
  * To let the program read one more environment variable, add its name (or a
- * `PREFIX_*` wildcard) to `ENV` below, then run `deno task sync-permissions`
- * (which rewrites the `aws-oidc` task in deno.json); `deno task test` proves it.
+ * `PREFIX_*` wildcard) to `ENV` below, and put the new `runTask()` line in
+ * deno.json's `aws-oidc` task (tests/permissions_test.ts fails and shows it
+ * until then); `deno task test` proves the rest.
  * Reading a variable that is not listed throws `NotCapable`, and the tests
  * that start the CLI fail: a missing permission cannot hide.
  *
