@@ -63,7 +63,8 @@ Deno.test("a variable the CLI reads but the set does not declare fails the run, 
     }).output();
     const stderr = new TextDecoder().decode(output.stderr);
     assert.notEqual(output.code, 0, stderr);
-    assert.match(stderr, /Requires env access to "HOME"/);
+    assert.match(stderr, /^error: aws-oidc's permissions do not cover this: Requires env access to "HOME".*report it/);
+    assert.equal(stderr.trimEnd().split("\n").length, 1, "one line");
     assert.equal(new TextDecoder().decode(output.stdout), "");
   } finally {
     await Deno.remove(home, { recursive: true });
