@@ -21,6 +21,7 @@ import { startSts, type StsStandIn } from "../tests/fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "../tests/helpers/chromium.ts";
 import { cleanEnv, makeHome } from "../tests/helpers/cli.ts";
 import { cachedAuth } from "../src/fast_path.ts";
+import { PERMISSION_FLAGS } from "./permissions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const ROLE = "arn:aws:iam::123456789012:role/bench";
@@ -45,7 +46,7 @@ interface Bench {
   /** Holds the empty script and the RSS file. */
   work: string;
   env: Record<string, string>;
-  /** The `deno run` flags of the `aws-oidc` task. */
+  /** The release permission set (scripts/permissions.ts), as the `aws-oidc` task runs with. */
   flags: string[];
   /** Whether GNU time is there to measure peak memory. */
   memory: boolean;
@@ -87,18 +88,6 @@ function parseOptions(args: string[]): Options {
     options[match[1] as keyof Options] = value;
   }
   return options;
-}
-
-/** The `deno run` flags of the `aws-oidc` task, read from deno.json so the bench cannot drift from it. */
-async function taskRunFlags(): Promise<string[]> {
-  const config = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
-  const task = String(config.tasks?.["aws-oidc"] ?? "");
-  const words = task.trim().split(/\s+/);
-  const script = words.indexOf("main.ts");
-  if (words[0] !== "deno" || words[1] !== "run" || script < 0) {
-    throw new Error(`Unexpected "aws-oidc" task in deno.json: "${task}"`);
-  }
-  return words.slice(2, script);
 }
 
 async function hasGnuTime(): Promise<boolean> {
@@ -270,7 +259,7 @@ async function populate(bench: Bench): Promise<Row[]> {
 
 /** Warns when src/fast_path.ts, called in this process, would not answer from the cache. */
 function checkFastPath(bench: Bench): string {
-  const line = cachedAuth([PROVIDER], bench.env);
+  const line = cachedAuth([PROVIDER], (name) => bench.env[name]);
   if (line === undefined) {
     progress("warning: src/fast_path.ts cachedAuth() returned undefined: A runs go through the full CLI");
     return "fast path MISSED (cachedAuth returned undefined)";
@@ -431,7 +420,7 @@ function printTable(title: string, rows: Row[]): void {
 // ---------------------------------------------------------------------------
 
 async function setUp(): Promise<Bench> {
-  const flags = await taskRunFlags();
+  const flags = [...PERMISSION_FLAGS];
   const memory = await hasGnuTime();
   if (!memory) progress(`warning: ${GNU_TIME} not found: peak memory is n/a (apt-get install time)`);
   const idp = await startIdp();

@@ -63,7 +63,11 @@ export function exitCodeOf(error: unknown): number {
 export function renderError(error: unknown, debug = false): string {
   const known = error instanceof AwsOidcError;
   const message = error instanceof Error ? error.message : String(error);
-  let line = `error: ${known ? message : `Unexpected failure: ${message}`}`;
+  // Deno's NotCapable: the program touched something outside its permission set (scripts/permissions.ts).
+  const denied = error instanceof Deno.errors.NotCapable;
+  let line = `error: ${
+    known ? message : denied ? `aws-oidc's permissions do not cover this: ${message}` : `Unexpected failure: ${message}`
+  }`;
   if (known && error.hint) line += ` (hint: ${error.hint})`;
   if (!known && !debug) line += " (hint: run again with --debug and report it)";
   if (!debug) return line;

@@ -25,12 +25,15 @@ import { credentialProcessJson } from "./output/process.ts";
 const POSIX = Deno.build.os !== "windows";
 
 /** The credential_process line for `auth <args>` from the cache, or undefined. */
-export function cachedAuth(args: string[], env: Record<string, string>, now = Date.now()): string | undefined {
+export function cachedAuth(
+  args: string[],
+  get: (name: string) => string | undefined,
+  now = Date.now(),
+): string | undefined {
   if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
-  const get = (name: string): string | undefined => env[name];
   try {
     const config = configPath(flagValue(args, "--config"), get);
-    const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), env);
+    const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), get);
     const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
     const info = Deno.statSync(dir);
     if (!info.isDirectory || (POSIX && (info.mode! & 0o077) !== 0)) return undefined;

@@ -6,7 +6,7 @@ Deno.test("the fast index fingerprint changes with the arguments, the relevant e
   const config = 'region = "us-east-1"\n';
   const env = { HOME: "/home/me", PATH: "/bin", AWS_OIDC_ROLE_ARN: "arn:a" };
   const name = (args: string[], extra: Record<string, string> = {}, text = config, path = "/c") =>
-    fastIndexName(args, path, text, { ...env, ...extra });
+    fastIndexName(args, path, text, (key) => ({ ...env, ...extra } as Record<string, string>)[key]);
   const base = name(["google"]);
   assert.match(base, /^fastpath-[0-9a-f]{16}\.json$/);
   assert.equal(name(["google"], { PATH: "/usr/bin" }), base, "PATH is irrelevant");
@@ -19,7 +19,7 @@ Deno.test("the fast index fingerprint changes with the arguments, the relevant e
 
 Deno.test("flags that need the full CLI bypass the fast path", () => {
   for (const flag of ["--no-cache", "--force-login", "--debug", "--help"]) {
-    assert.equal(cachedAuth(["google", flag], {}), undefined, flag);
+    assert.equal(cachedAuth(["google", flag], () => undefined), undefined, flag);
   }
   assert.equal(flagValue(["g", "--config=/a"], "--config"), "/a");
   assert.equal(flagValue(["g", "--config", "/b"], "--config"), "/b");

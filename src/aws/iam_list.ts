@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
  */
 import { AwsOidcError } from "../errors.ts";
+import { fetchHandler } from "./http.ts";
 
 /** A role as `ListRoles` returns it. */
 export interface IamRole {
@@ -177,6 +178,7 @@ export interface ListRolesRequest {
 export async function listRoles(request: ListRolesRequest): Promise<IamRole[]> {
   const { IAMClient, ListRolesCommand } = await import("@aws-sdk/client-iam");
   const client = new IAMClient({
+    requestHandler: await fetchHandler(),
     region: request.region,
     endpoint: request.endpoint,
     profile: request.profile,

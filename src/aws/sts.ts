@@ -5,6 +5,7 @@
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
  */
 import { AwsOidcError } from "../errors.ts";
+import { fetchHandler } from "./http.ts";
 
 /** Temporary AWS credentials. */
 export interface AwsCredentials {
@@ -92,6 +93,7 @@ async function callSts(
 ): Promise<AwsCredentials> {
   const { STSClient } = await import("@aws-sdk/client-sts");
   const client = new STSClient({
+    requestHandler: await fetchHandler(),
     region: request.region,
     endpoint: request.endpoint,
     maxAttempts: 3,

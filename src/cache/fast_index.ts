@@ -10,6 +10,7 @@
  * Loaded on the fast cached path: Deno APIs and local modules only.
  */
 import type { CacheStore } from "./store.ts";
+import { envName, FIELDS } from "../config/fields.ts";
 
 /** What one invocation needs to answer from the cache. */
 export interface FastIndexEntry {
@@ -19,22 +20,37 @@ export interface FastIndexEntry {
   refreshWindow?: number;
 }
 
-/** Environment variables (besides every `AWS_OIDC_*`) that change what `auth` resolves to. */
-const RELEVANT_ENV = [
+/**
+ * Environment variables that change what `auth` resolves to: every setting's
+ * `AWS_OIDC_<KEY>`, aws-oidc's own locations and the AWS region and endpoint.
+ * Read by name (the permission set grants environment access by name, not the
+ * whole environment); a new variable that `auth` reads belongs here.
+ */
+export const FINGERPRINT_ENV: readonly string[] = [
+  ...FIELDS.map((field) => envName(field.key)),
+  "AWS_OIDC_CONFIG",
+  "AWS_OIDC_CACHE_DIR",
+  "AWS_OIDC_NODE_LOCAL_CACHE",
+  "AWS_OIDC_PRIVATE_KEY", // oidc/client_key.ts (not imported here: it loads jose)
   "HOME",
   "USERPROFILE",
   "AWS_REGION",
   "AWS_DEFAULT_REGION",
   "AWS_ENDPOINT_URL_STS",
   "AWS_ENDPOINT_URL",
-];
+].sort();
 
 /** The index file name for `auth <args>` given the config file's path and content. */
-export function fastIndexName(args: string[], configFile: string, config: string, env: Record<string, string>): string {
-  const relevant = Object.keys(env)
-    .filter((name) => name.startsWith("AWS_OIDC_") || RELEVANT_ENV.includes(name))
-    .sort()
-    .map((name) => [name, env[name]]);
+export function fastIndexName(
+  args: string[],
+  configFile: string,
+  config: string,
+  env: (name: string) => string | undefined,
+): string {
+  const relevant = FINGERPRINT_ENV.flatMap((name) => {
+    const value = env(name);
+    return value === undefined ? [] : [[name, value]];
+  });
   const fingerprint = JSON.stringify({
     v: 1,
     args,

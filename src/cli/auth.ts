@@ -180,7 +180,7 @@ async function rememberForFastPath(
 ): Promise<void> {
   const args = context.argv.slice(1);
   if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return; // the fast path never answers these
-  const name = fastIndexName(args, config.path, config.text, context.envObject());
+  const name = fastIndexName(args, config.path, config.text, context.env);
   const files = await cacheNames(provider);
   await writeFastIndex(store, name, { ...files, duration: provider.duration, refreshWindow: provider.refreshWindow });
 }

@@ -5,9 +5,8 @@ import type { Log } from "../log.ts";
 export interface CliContext {
   /** The arguments the program was started with. */
   argv: string[];
+  /** One environment variable, read by name (the permission set grants no more: see scripts/permissions.ts). */
   env: (name: string) => string | undefined;
-  /** The whole environment (for the fast path's fingerprint). */
-  envObject: () => Record<string, string>;
   /** Machine output; the only writer to stdout. */
   stdout: (text: string) => void;
   /** True when a person can answer a question (stdin is a terminal). */

@@ -109,9 +109,7 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
   const fresh = () => getCredentials(provider, deps, mode);
   const credentials = await fresh();
 
-  const env = context.envObject();
-  for (const name of CONFLICTING_VARIABLES) delete env[name];
-  env[SESSION_MARKER] = input.profile ?? provider.name;
+  const env: Record<string, string> = { [SESSION_MARKER]: input.profile ?? provider.name };
   const server = input.server ? startCredentialServer({ credentials: fresh, log }) : undefined;
   if (server) {
     Object.assign(env, server.variables, { AWS_REGION: provider.region, AWS_DEFAULT_REGION: provider.region });
@@ -119,7 +117,7 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
     Object.assign(env, credentialVariables(credentials, provider.region));
   }
   try {
-    return await runChild(input.command, env, log);
+    return await runChild(input.command, { set: env, unset: CONFLICTING_VARIABLES }, log);
   } finally {
     await server?.close();
   }
@@ -191,8 +189,20 @@ const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
   SIGTERM: 15,
 };
 
-/** Runs the child with inherited stdio, passing SIGINT/SIGTERM on; its exit code (128+n for signal n). */
-async function runChild(argv: string[], env: Record<string, string>, log: Log): Promise<number> {
+/**
+ * Runs the child with inherited stdio, passing SIGINT/SIGTERM on; its exit code (128+n for signal n).
+ *
+ * The child inherits this process's environment, less `unset`, plus `set`. The `unset` names are
+ * removed from this process's own environment first: reading the whole environment to copy it
+ * would need access to every variable, which the permission set (scripts/permissions.ts) does not
+ * grant. aws-oidc has no further use for them once the child starts (STS calls carry their own
+ * credentials, or none).
+ */
+async function runChild(
+  argv: string[],
+  env: { set: Record<string, string>; unset: readonly string[] },
+  log: Log,
+): Promise<number> {
   const [program, ...args] = argv;
   let child: Deno.ChildProcess | undefined;
   // Listen before spawning: a signal that arrives while the child starts must not kill aws-oidc instead.
@@ -210,10 +220,10 @@ async function runChild(argv: string[], env: Record<string, string>, log: Log): 
   }
   try {
     try {
+      for (const name of env.unset) Deno.env.delete(name);
       child = new Deno.Command(program, {
         args,
-        env,
-        clearEnv: true,
+        env: env.set,
         stdin: "inherit",
         stdout: "inherit",
         stderr: "inherit",

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { createLog } from "../log.ts";
+import { trustSystemCertificates } from "../tls.ts";
 import { writeAll } from "../io.ts";
 import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
@@ -96,11 +97,11 @@ export async function main(args: string[], context: CliContext = processContext(
 
 /** The real process: environment, stdout and the stderr/terminal log. */
 export function processContext(argv: string[]): CliContext {
+  trustSystemCertificates();
   const secrets = new Set<string>();
   return {
     argv,
     env: (name) => Deno.env.get(name),
-    envObject: () => Deno.env.toObject(),
     interactive: () => Deno.stdin.isTerminal(),
     stdout: (text) => writeAll(Deno.stdout, text),
     makeLog: (options) => createLog({ ...options, secrets }),

@@ -94,13 +94,16 @@ export async function processDiscovery(issuer: string, response: Response): Prom
 /** An IdP that cannot be reached: network error or timeout. */
 export function unreachable(issuer: string, error: unknown): AwsOidcError {
   if (error instanceof AwsOidcError) return error;
+  // Deno's fetch says "fetch failed"; what failed is at the end of its cause ("…: invalid peer certificate: …").
+  const detail = ((error as Error)?.cause as Error | undefined)?.message?.split("): ").at(-1);
   const reason = error instanceof DOMException && error.name === "TimeoutError"
     ? "it did not answer in time"
-    : (error as Error).message;
-  return new AwsOidcError(`Cannot reach the identity provider at "${issuer}": ${reason}`, {
-    hint: "check provider_url, the network and any proxy settings",
-    cause: error,
-  });
+    : `${(error as Error).message}${detail ? ` (${detail})` : ""}`;
+  const hint = /certificate/i.test(reason)
+    ? "its certificate is not trusted: behind a TLS-inspecting proxy, add the proxy's root CA to the OS " +
+      "certificate store, or set DENO_CERT to a PEM file holding it"
+    : "check provider_url, the network and any proxy settings (HTTPS_PROXY, NO_PROXY)";
+  return new AwsOidcError(`Cannot reach the identity provider at "${issuer}": ${reason}`, { hint, cause: error });
 }
 
 function describeDiscoveryError(issuer: string, error: unknown): AwsOidcError {

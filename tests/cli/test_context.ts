@@ -27,7 +27,6 @@ export async function withCli(config: string, fn: (cli: TestCli) => Promise<void
   const context: CliContext = {
     argv: [],
     env: (name) => env[name],
-    envObject: () => ({ ...env }),
     interactive: () => false,
     stdout: (text) => stdout.push(text),
     makeLog: (options) => createLog({ ...options, stderr: (text) => stderr.push(text), terminal: undefined }),

@@ -11,7 +11,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/your-role-name";
 
@@ -65,9 +65,7 @@ Deno.test("the SDK's credential_process provider runs auth; GetCallerIdentity pa
   const configFile = join(home, ".aws-oidc", "config");
   await Deno.writeTextFile(
     awsConfig,
-    `[profile default]\nregion = us-east-1\ncredential_process = ${
-      cliCommand().join(" ")
-    } auth google --config ${configFile}\n`,
+    `[profile default]\nregion = us-east-1\ncredential_process = ${cliCommandLine()} auth google --config ${configFile}\n`,
   );
   try {
     const provider = fromProcess({ profile: "default", configFilepath: awsConfig, filepath: join(home, "none") });

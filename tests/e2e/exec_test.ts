@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, cliCommand, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/exec";
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -36,7 +36,7 @@ agent = ${agent.toml}
 `);
   await Deno.writeTextFile(
     join(home, ".aws", "config"),
-    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommand().join(" ")} auth idp --duration 3600\n`,
+    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
   );
   return {
     idp,

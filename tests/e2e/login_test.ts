@@ -9,7 +9,7 @@ import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { type FederationStandIn, startFederation } from "../fixtures/federation.ts";
 import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/console";
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -47,7 +47,7 @@ agent = ${agent.toml}
 `);
   await Deno.writeTextFile(
     join(home, ".aws", "config"),
-    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommand().join(" ")} auth idp\n`,
+    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp\n`,
   );
   let records = 0;
   return {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
 import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
 
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
 const READ = "arn:aws:iam::123456789012:role/read";
@@ -40,7 +40,7 @@ roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = 
     assert.equal(sts.lastAssume?.roleArn, ADMIN);
 
     // A pseudo-terminal (util-linux script): the picker asks there and reads the answer.
-    const command = [...cliCommand(), "auth", "idp"].join(" ");
+    const command = `${cliCommandLine()} auth idp`;
     const run = await new Deno.Command("script", {
       args: ["-qec", command, "/dev/null"],
       env,

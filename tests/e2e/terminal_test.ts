@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startHostileIdp } from "../fixtures/hostile_idp.ts";
-import { cleanEnv, cliCommand, makeHome } from "../helpers/cli.ts";
+import { cleanEnv, cliCommandLine, makeHome } from "../helpers/cli.ts";
 
 Deno.test("with stderr piped away, the login URL is written to the controlling terminal too", async () => {
   const idp = await startHostileIdp("honest");
@@ -22,7 +22,7 @@ timeout = 2
   const captured = join(home, "stderr.txt");
   const stdoutFile = join(home, "stdout.txt");
   try {
-    const command = `${cliCommand().join(" ")} auth idp 2>${captured} >${stdoutFile}`;
+    const command = `${cliCommandLine()} auth idp 2>${captured} >${stdoutFile}`;
     const output = await new Deno.Command("script", {
       args: ["-qec", command, "/dev/null"],
       env: cleanEnv(home),

@@ -1,8 +1,9 @@
 /**
- * Runs the real CLI as a subprocess, with the permissions of the `aws-oidc`
- * task a developer uses, in a throwaway HOME.
+ * Runs the real CLI as a subprocess, with the release permission set
+ * (scripts/permissions.ts), in a throwaway HOME.
  */
 import { join } from "node:path";
+import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 
 /** What a CLI run produced; stdout and stderr kept apart. */
 export interface CliRun {
@@ -41,15 +42,21 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
 }
 
 /**
- * The argv that runs the CLI from source with exactly the permissions of the
- * `aws-oidc` task in deno.json (read from there, so there is one source), and
- * without `deno task` in between: signals reach the CLI itself.
+ * The argv that runs the CLI with exactly the release permission set
+ * (scripts/permissions.ts, which the `aws-oidc` task and `deno compile` use
+ * too), and without `deno task` in between: signals reach the CLI itself.
+ * With `AWS_OIDC_TEST_BINARY` set (the release workflow), the compiled binary
+ * at that path instead, whose permissions were baked in from the same list.
  */
 export function cliCommand(): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(join(ROOT, "deno.json")));
-  const words: string[] = config.tasks["aws-oidc"].split(/\s+/);
-  const flags = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
-  return [Deno.execPath(), "run", "--quiet", ...flags, join(ROOT, "main.ts")];
+  const binary = Deno.env.get("AWS_OIDC_TEST_BINARY");
+  if (binary) return [binary];
+  return [Deno.execPath(), "run", "--quiet", ...PERMISSION_FLAGS, join(ROOT, "main.ts")];
+}
+
+/** `cliCommand()` as one line for a shell or a `credential_process`, each word quoted. */
+export function cliCommandLine(): string {
+  return cliCommand().map((word) => /^[\w@%+=:,./\\-]+$/.test(word) ? word : `'${word}'`).join(" ");
 }
 
 /** Runs `aws-oidc <args>`. */
