@@ -36,6 +36,11 @@ export const ENV: readonly string[] = [
   "WSL_DISTRO_NAME",
   "WSL_INTEROP",
   "PATH",
+  // `setup`: where browsers and their profiles (`Local State`) live on Linux and Windows.
+  "XDG_CONFIG_HOME",
+  "LOCALAPPDATA",
+  "PROGRAMFILES",
+  "PROGRAMFILES(X86)",
   // `env`: the shell to write statements for.
   "SHELL",
   "PSModulePath",
@@ -50,6 +55,7 @@ export const ENV: readonly string[] = [
 /** `sys` APIs, by kind (Deno.osRelease and friends; node:os in the AWS SDK). */
 export const SYS: readonly string[] = [
   "osRelease", // the AWS SDK's user agent
+  "uid", // `doctor`: is the cache directory yours?
 ];
 
 /**
