@@ -27,7 +27,7 @@ export interface CheckInput {
 export function registerChecks(program: Command, context: CliContext): void {
   const tokenValid = program
     .command("check-token-valid")
-    .description("Print valid (exit 0) or invalid (exit 1): whether the cached ID token is usable; never logs in")
+    .description("Print valid (exit 0) or invalid (exit 1): whether the cached token for STS is usable; never logs in")
     .argument("<provider>", "name of an [[AuthProvider]] in the config file");
   addNodeLocalCacheFlag(addProviderFlags(tokenValid)).addHelpText(
     "after",
