@@ -230,12 +230,15 @@ export async function gatherAnswers(flags: SetupFlags, options: GatherOptions): 
     false,
   );
   // Unattended, the name is the type, so running the same setup again finds it (and --force replaces it).
-  const name = flags.name ??
+  const name = checkedName("name", flags.name) ??
     (prompter
-      ? await prompter.text("Name for this provider", { default: freeName(type!, options.takenNames) })
+      ? await prompter.text("Name for this provider", {
+        default: freeName(type!, options.takenNames),
+        check: nameComplaint,
+      })
       : type ?? "");
-  const profile = flags.profile ??
-    (prompter ? await prompter.text("AWS profile to write", { default: name }) : name);
+  const profile = checkedName("profile", flags.profile) ??
+    (prompter ? await prompter.text("AWS profile to write", { default: name, check: nameComplaint }) : name);
   const agent = await chooseAgent(flags, options);
   if (!prompter && !flags.yes) missing.push("--yes");
   if (missing.length) {
@@ -254,6 +257,28 @@ export async function gatherAnswers(flags: SetupFlags, options: GatherOptions): 
     profile: profile === undefined ? name! : profile,
     agent,
   };
+}
+
+/**
+ * Provider and profile names setup writes: one word on the credential_process
+ * command line (not an option), and nothing that could end a TOML string or
+ * open a section in `~/.aws/config`.
+ */
+export const NAME_PATTERN = /^[\w.@+][\w.@+-]*$/;
+
+function nameComplaint(name: string): string | undefined {
+  return NAME_PATTERN.test(name) ? undefined : "use only letters, digits and . _ - @ + (not starting with -)";
+}
+
+/** A name from `--flag`, refused when it does not match {@link NAME_PATTERN}. */
+function checkedName<T extends string | false | undefined>(flag: string, value: T): T {
+  const complaint = typeof value === "string" ? nameComplaint(value) : undefined;
+  if (complaint) {
+    throw new UsageError(`Invalid --${flag} ${JSON.stringify(value)}: ${complaint}`, {
+      hint: `e.g. --${flag} work-dev`,
+    });
+  }
+  return value;
 }
 
 /** The provider name to suggest: the type, or the type with a number when that is taken. */

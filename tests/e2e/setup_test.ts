@@ -119,6 +119,28 @@ agent = ${JSON.stringify(agent.argv).replaceAll(",", ", ")}
   }
 });
 
+Deno.test("setup refuses a provider or profile name that would not survive the config files", async () => {
+  const home = await homeWithFiles();
+  try {
+    const before = await read(home);
+    const base = ["setup", "--type", "google", "--client-id", "c", "--client-secret", "s", "--role-arn", ROLE];
+    const cases: Array<[string[], RegExp]> = [
+      [["--name", "a b"], /^error: Invalid --name "a b": .*\(hint: /m],
+      [["--name", "x]\n[profile evil"], /^error: Invalid --name "x\]\\n\[profile evil": /m],
+      [["--profile", "p\ncredential_process = evil"], /^error: Invalid --profile "p\\ncredential_process = evil": /m],
+      [["--name", "-x"], /^error: Invalid --name "-x": /m],
+    ];
+    for (const [flags, message] of cases) {
+      const run = await runCli([...base, ...flags, "--no-test-login", "--yes"], cleanEnv(home));
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+      assert.deepEqual(await read(home), before, "nothing is written");
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
 /** A program's full path on this process's PATH (the CLI runs with another PATH). */
 function onPath(program: string): string {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
