@@ -46,7 +46,7 @@ export function upsertProfile(
     for (let index = start + 1; index < end; index++) {
       const line = body(lines[index]);
       if (/^\s*([#;]|$)/.test(line)) continue;
-      lastSetting = index; // a line that starts with a space continues the previous setting
+      lastSetting = index; // a setting, or an indented line that continues one
       const key = line.slice(0, line.indexOf("=")).trim();
       if (!/^\s/.test(line) && line.includes("=") && remaining.has(key)) {
         lines[index] = `${key} = ${remaining.get(key)}${lines[index].slice(line.length)}`;
