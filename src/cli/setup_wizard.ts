@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io.ts";
 import { type ConfigFile, configPath, loadConfigFile, parseConfig } from "../config/load.ts";
 import { type Provider, resolveProvider, splitCommand } from "../config/resolve.ts";
 import { presetOf, PRESETS, PROVIDER_TYPES, type ProviderType } from "../config/presets.ts";
-import { addProvider, renderProvider } from "../config/edit.ts";
+import { addProvider, renderProvider, tomlString } from "../config/edit.ts";
 import { parseRoleArn } from "../aws/arn.ts";
 import { awsConfigPath } from "../aws/profiles.ts";
 import { profileHeader, upsertProfile } from "../aws/profile_edit.ts";
@@ -119,6 +119,7 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
     browsers: () => detectBrowsers({ os: Deno.build.os, env: context.env }),
   });
   log.secret(answers.clientSecret);
+  if (answers.clientSecret) log.secret(tomlString(answers.clientSecret).slice(1, -1));
 
   // Everything is checked before the test login, so a clash never costs a login.
   const block = renderProvider(providerTable(answers));
@@ -130,7 +131,9 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
     ? undefined
     : await planProfile(answers.profile, answers.name, provider, { ...flags, prompter }, context);
 
-  log.info(`\nProvider for "${config.path}":\n${block}`);
+  // The preview never holds the secret: escaped for TOML it would not match the raw one the log masks.
+  const preview = renderProvider(providerTable({ ...answers, clientSecret: answers.clientSecret && "[redacted]" }));
+  log.info(`\nProvider for "${config.path}":\n${preview}`);
   if (profileEdit) log.info(`Profile for "${profileEdit.path}":\n${profileEdit.preview}\n`);
 
   if (flags.testLogin !== false) await testLogin(provider, context, log);
