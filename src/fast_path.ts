@@ -30,6 +30,7 @@ export function cachedAuth(args: string[], env: Record<string, string>, now = Da
   const get = (name: string): string | undefined => env[name];
   try {
     const config = configPath(flagValue(args, "--config"), get);
+    if (!Deno.statSync(config).isFile) return undefined; // a FIFO would block: the full path explains
     const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), env);
     const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
     const info = Deno.statSync(dir);
