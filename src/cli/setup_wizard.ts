@@ -125,9 +125,11 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
   const block = renderProvider(providerTable(answers));
   const replace = flags.force || (prompter && config.providers.some((table) => table.name === answers.name) &&
     await prompter.confirm(`Provider "${answers.name}" exists in "${config.path}". Replace it?`, false));
-  const configText = addProvider(config.text, block, { name: answers.name, path: config.path, replace: !!replace });
+  const addTo = (text: string) =>
+    addProvider(text, block, { name: answers.name, path: config.path, replace: !!replace });
+  let configText = addTo(config.text);
   const provider = resolveProvider({ config: asConfig(configText, config.path), name: answers.name, env: context.env });
-  const profileEdit = answers.profile === false
+  let profileEdit = answers.profile === false
     ? undefined
     : await planProfile(answers.profile, answers.name, provider, { ...flags, prompter }, context);
 
@@ -139,6 +141,12 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
   if (flags.testLogin !== false) await testLogin(provider, context, log);
   if (!flags.yes && !(await prompter!.confirm("Write these?", true))) {
     throw new UsageError("Nothing was written", { hint: "run setup again when ready" });
+  }
+  // Both files again: the login can take minutes, and edits made meanwhile must not be lost.
+  configText = addTo((await loadConfigFile(config.path)).text);
+  if (profileEdit) {
+    const agreed = { force: flags.force || profileEdit.existed };
+    profileEdit = await planProfile(profileEdit.name, answers.name, provider, agreed, context);
   }
   await writeKeepingMode(config.path, configText);
   log.info(`Added provider "${answers.name}" to "${config.path}"`);
