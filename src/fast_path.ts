@@ -33,6 +33,7 @@ export function cachedAuth(
   if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
   try {
     const config = configPath(flagValue(args, "--config"), get);
+    if (!Deno.statSync(config).isFile) return undefined; // a FIFO would block: the full path explains
     const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), get);
     const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
     const info = Deno.statSync(dir);

@@ -13,7 +13,7 @@ import { writeFileAtomic } from "../io.ts";
 import { type ConfigFile, configPath, loadConfigFile, parseConfig } from "../config/load.ts";
 import { type Provider, resolveProvider, splitCommand } from "../config/resolve.ts";
 import { presetOf, PRESETS, PROVIDER_TYPES, type ProviderType } from "../config/presets.ts";
-import { addProvider, renderProvider } from "../config/edit.ts";
+import { addProvider, renderProvider, tomlString } from "../config/edit.ts";
 import { parseRoleArn } from "../aws/arn.ts";
 import { awsConfigPath } from "../aws/profiles.ts";
 import { profileHeader, upsertProfile } from "../aws/profile_edit.ts";
@@ -119,23 +119,34 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
     browsers: () => detectBrowsers({ os: Deno.build.os, env: context.env }),
   });
   log.secret(answers.clientSecret);
+  if (answers.clientSecret) log.secret(tomlString(answers.clientSecret).slice(1, -1));
 
   // Everything is checked before the test login, so a clash never costs a login.
   const block = renderProvider(providerTable(answers));
   const replace = flags.force || (prompter && config.providers.some((table) => table.name === answers.name) &&
     await prompter.confirm(`Provider "${answers.name}" exists in "${config.path}". Replace it?`, false));
-  const configText = addProvider(config.text, block, { name: answers.name, path: config.path, replace: !!replace });
+  const addTo = (text: string) =>
+    addProvider(text, block, { name: answers.name, path: config.path, replace: !!replace });
+  let configText = addTo(config.text);
   const provider = resolveProvider({ config: asConfig(configText, config.path), name: answers.name, env: context.env });
-  const profileEdit = answers.profile === false
+  let profileEdit = answers.profile === false
     ? undefined
     : await planProfile(answers.profile, answers.name, provider, { ...flags, prompter }, context);
 
-  log.info(`\nProvider for "${config.path}":\n${block}`);
+  // The preview never holds the secret: escaped for TOML it would not match the raw one the log masks.
+  const preview = renderProvider(providerTable({ ...answers, clientSecret: answers.clientSecret && "[redacted]" }));
+  log.info(`\nProvider for "${config.path}":\n${preview}`);
   if (profileEdit) log.info(`Profile for "${profileEdit.path}":\n${profileEdit.preview}\n`);
 
   if (flags.testLogin !== false) await testLogin(provider, context, log);
   if (!flags.yes && !(await prompter!.confirm("Write these?", true))) {
     throw new UsageError("Nothing was written", { hint: "run setup again when ready" });
+  }
+  // Both files again: the login can take minutes, and edits made meanwhile must not be lost.
+  configText = addTo((await loadConfigFile(config.path)).text);
+  if (profileEdit) {
+    const agreed = { force: flags.force || profileEdit.existed };
+    profileEdit = await planProfile(profileEdit.name, answers.name, provider, agreed, context);
   }
   await writeKeepingMode(config.path, configText);
   log.info(`Added provider "${answers.name}" to "${config.path}"`);
@@ -230,12 +241,15 @@ export async function gatherAnswers(flags: SetupFlags, options: GatherOptions): 
     false,
   );
   // Unattended, the name is the type, so running the same setup again finds it (and --force replaces it).
-  const name = flags.name ??
+  const name = checkedName("name", flags.name) ??
     (prompter
-      ? await prompter.text("Name for this provider", { default: freeName(type!, options.takenNames) })
+      ? await prompter.text("Name for this provider", {
+        default: freeName(type!, options.takenNames),
+        check: nameComplaint,
+      })
       : type ?? "");
-  const profile = flags.profile ??
-    (prompter ? await prompter.text("AWS profile to write", { default: name }) : name);
+  const profile = checkedName("profile", flags.profile) ??
+    (prompter ? await prompter.text("AWS profile to write", { default: name, check: nameComplaint }) : name);
   const agent = await chooseAgent(flags, options);
   if (!prompter && !flags.yes) missing.push("--yes");
   if (missing.length) {
@@ -254,6 +268,28 @@ export async function gatherAnswers(flags: SetupFlags, options: GatherOptions): 
     profile: profile === undefined ? name! : profile,
     agent,
   };
+}
+
+/**
+ * Provider and profile names setup writes: one word on the credential_process
+ * command line (not an option), and nothing that could end a TOML string or
+ * open a section in `~/.aws/config`.
+ */
+export const NAME_PATTERN = /^[\w.@+][\w.@+-]*$/;
+
+function nameComplaint(name: string): string | undefined {
+  return NAME_PATTERN.test(name) ? undefined : "use only letters, digits and . _ - @ + (not starting with -)";
+}
+
+/** A name from `--flag`, refused when it does not match {@link NAME_PATTERN}. */
+function checkedName<T extends string | false | undefined>(flag: string, value: T): T {
+  const complaint = typeof value === "string" ? nameComplaint(value) : undefined;
+  if (complaint) {
+    throw new UsageError(`Invalid --${flag} ${JSON.stringify(value)}: ${complaint}`, {
+      hint: `e.g. --${flag} work-dev`,
+    });
+  }
+  return value;
 }
 
 /** The provider name to suggest: the type, or the type with a number when that is taken. */

@@ -56,11 +56,22 @@ ${argumentCases.join("\n")}
   esac
 }
 
+# Names from the config, matched as plain text (compgen -W would expand $(…) in them), quoted for the line.
+${fn}_names() {
+  local name quoted kind cur="$1"
+  shift
+  while IFS= read -r name; do
+    [[ -n $name && $name == "$cur"* ]] || continue
+    printf -v quoted %q "$name"
+    COMPREPLY+=("$quoted")
+  done < <(for kind in "$@"; do ${spec.program} __complete "$kind" 2>/dev/null; done)
+}
+
 ${fn}_values() {
   local IFS=$'\\n' cur="$2"
   case "$1" in
-    providers | profiles) COMPREPLY=($(compgen -W "$(${spec.program} __complete "$1" 2>/dev/null)" -- "$cur")) ;;
-    names) COMPREPLY=($(compgen -W "$(${spec.program} __complete providers 2>/dev/null; ${spec.program} __complete profiles 2>/dev/null)" -- "$cur")) ;;
+    providers | profiles) ${fn}_names "$cur" "$1" ;;
+    names) ${fn}_names "$cur" providers profiles ;;
     files) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")) ;;
     commands) COMPREPLY=($(compgen -c -- "$cur")) ;;
     subcommands) COMPREPLY=($(compgen -W ${

@@ -69,13 +69,13 @@ export function zshScript(spec: CompletionSpec): string {
 
 ${fn}_providers() {
   local -a names
-  names=(\${(f)"$(_call_program providers ${p} __complete providers 2>/dev/null)"})
+  names=(\${\${(f)"$(_call_program providers ${p} __complete providers 2>/dev/null)"}//:/\\\\:})
   _describe -t providers 'provider' names
 }
 
 ${fn}_profiles() {
   local -a names
-  names=(\${(f)"$(_call_program profiles ${p} __complete profiles 2>/dev/null)"})
+  names=(\${\${(f)"$(_call_program profiles ${p} __complete profiles 2>/dev/null)"}//:/\\\\:})
   _describe -t profiles 'profile' names
 }
 

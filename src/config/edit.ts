@@ -32,7 +32,7 @@ function inlineTable(table: Record<string, string>): string {
 }
 
 /** A TOML basic string; JSON's escapes are a subset of TOML's, except that TOML needs DEL escaped too. */
-function tomlString(text: string): string {
+export function tomlString(text: string): string {
   return JSON.stringify(text).replaceAll("\x7f", "\\u007f");
 }
 

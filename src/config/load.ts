@@ -35,8 +35,9 @@ const TOP_LEVEL_KEYS = new Set([...PROVIDER_KEYS].filter((key) => key !== "name"
 export async function loadConfigFile(path: string): Promise<ConfigFile> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readConfigText(path);
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     if (error instanceof Deno.errors.NotFound) {
       return { path, exists: false, text: "", defaults: {}, providers: [], warnings: [] };
     }
@@ -45,12 +46,35 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
       cause: error,
     });
   }
-  if (text.length > MAX_CONFIG_BYTES) {
-    throw new ConfigError(`Config file "${path}" is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`, {
+  return { ...parseConfig(text, path), path, exists: true, text };
+}
+
+/**
+ * The file's text, read only when it is a regular file (a FIFO or a device
+ * would block or never end) and never beyond {@link MAX_CONFIG_BYTES}.
+ */
+async function readConfigText(path: string): Promise<string> {
+  const tooLarge = () =>
+    new ConfigError(`Config file "${path}" is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`, {
       hint: "check that it is the aws-oidc config; a real one is a few kilobytes",
     });
+  const info = await Deno.stat(path);
+  if (!info.isFile) {
+    throw new ConfigError(`Config file "${path}" is not a regular file`, {
+      hint: "point --config or AWS_OIDC_CONFIG at the aws-oidc config file",
+    });
   }
-  return { ...parseConfig(text, path), path, exists: true, text };
+  if (info.size > MAX_CONFIG_BYTES) throw tooLarge();
+  using file = await Deno.open(path);
+  const bytes = new Uint8Array(MAX_CONFIG_BYTES + 1);
+  let size = 0;
+  while (size < bytes.length) {
+    const read = await file.read(bytes.subarray(size));
+    if (read === null) break;
+    size += read;
+  }
+  if (size > MAX_CONFIG_BYTES) throw tooLarge();
+  return new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes.subarray(0, size));
 }
 
 /** Parses config text; exported for tests and fuzzing. */

@@ -183,10 +183,15 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Applies `type`'s preset to the short inputs. Throws {@link PresetInputProblem}
  * for a missing required input, an input the type does not use, or one the IdP
- * would not accept.
+ * would not accept. With `providerUrlGiven` and no short inputs (a custom
+ * domain, a self-hosted instance), only the quirks apply and no issuer is built.
  */
-export function expandPreset(type: ProviderType, inputs: PresetInputs): Expansion {
+export function expandPreset(type: ProviderType, inputs: PresetInputs, providerUrlGiven = false): Expansion {
   const preset = presetOf(type);
+  const quirks = { extraScopes: preset.extraScopes ?? [], authParams: preset.authParams ?? {} };
+  if (providerUrlGiven && Object.values(inputs).every((value) => value === undefined)) {
+    return { providerUrl: undefined, ...quirks };
+  }
   for (const key of Object.keys(inputs) as PresetInputKey[]) {
     if (inputs[key] !== undefined && !preset.inputs.some((input) => input.key === key)) {
       const users = PRESETS.filter((p) => p.inputs.some((input) => input.key === key)).map((p) => p.type);
@@ -216,11 +221,7 @@ export function expandPreset(type: ProviderType, inputs: PresetInputs): Expansio
   if (inputs.authorization_server !== undefined && !/^[\w-]+$/.test(inputs.authorization_server)) {
     throw new PresetInputProblem("authorization_server", "is not an authorization server id", 'e.g. "default"');
   }
-  return {
-    providerUrl: preset.issuer?.(inputs),
-    extraScopes: preset.extraScopes ?? [],
-    authParams: preset.authParams ?? {},
-  };
+  return { providerUrl: preset.issuer?.(inputs), ...quirks };
 }
 
 /**

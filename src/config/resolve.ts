@@ -205,7 +205,7 @@ function presetExpansion(
     return undefined;
   }
   try {
-    return expandPreset(type, inputs);
+    return expandPreset(type, inputs, pick("provider_url") !== undefined);
   } catch (error) {
     if (!(error instanceof PresetInputProblem)) throw error;
     const found = sources[error.key];

@@ -47,17 +47,33 @@ async function checkDirectory(dir: string): Promise<CheckResult> {
     });
   }
   const loose: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    if (!entry.isFile) continue;
-    const mode = (await Deno.lstat(joinPath(dir, entry.name))).mode;
-    if (mode !== null && (mode & 0o077) !== 0) loose.push(`"${entry.name}" (${octal(mode)})`);
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile) continue;
+      const mode = await fileMode(joinPath(dir, entry.name));
+      if (mode !== null && (mode & 0o077) !== 0) loose.push(`"${entry.name}" (${octal(mode)})`);
+    }
+  } catch (error) {
+    return fail("cache", `Cannot list the cache directory "${dir}": ${(error as Error).message}`, {
+      hint: `run chmod 700 "${dir}", or choose another directory with AWS_OIDC_CACHE_DIR`,
+    });
   }
   if (loose.length > 0) {
     return fail("cache", `Cache files in "${dir}" are open to others: ${loose.join(", ")}`, {
       hint: `run chmod 600 on them; aws-oidc also fixes each when it next reads it`,
     });
   }
-  return ok("cache", `Cache directory "${dir}" is private (mode 0700)`);
+  return ok("cache", `Cache directory "${dir}" is private (mode ${octal(info.mode)})`);
+}
+
+/** A file's mode; null when it is gone (renamed or removed while we looked: another aws-oidc at work). */
+async function fileMode(path: string): Promise<number | null> {
+  try {
+    return (await Deno.lstat(path)).mode;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
 }
 
 function octal(mode: number): string {

@@ -9,7 +9,7 @@
 import * as oauth from "oauth4webapi";
 import type { Provider } from "../config/resolve.ts";
 import { isAllowedIssuerUrl } from "../config/resolve.ts";
-import { httpOptions, processDiscovery, unreachable } from "../oidc/discovery.ts";
+import { httpOptions, limitedFetch, processDiscovery, unreachable } from "../oidc/discovery.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY } from "../oidc/id_token.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 
@@ -127,7 +127,7 @@ async function checkJwks(
   }
   let keys: unknown;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(context.timeoutMs), redirect: "error" });
+    const response = await limitedFetch(url, { signal: AbortSignal.timeout(context.timeoutMs), redirect: "error" });
     if (!response.ok) {
       await response.body?.cancel();
       return fail("jwks", `${prefix}the JWKS at "${uri}" answered HTTP ${response.status}`, {

@@ -35,6 +35,9 @@ export function httpOptions(issuer: string, timeoutMs = DEFAULT_HTTP_TIMEOUT * 1
   };
 }
 
+/** Statuses a Response may not have a body with. @see https://fetch.spec.whatwg.org/#null-body-status */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
 /**
  * `fetch` that reads the whole body before resolving (so the request's abort
  * signal bounds the body too) and refuses one over {@link MAX_RESPONSE_BYTES}.
@@ -56,7 +59,7 @@ export async function limitedFetch(input: RequestInfo | URL, init?: RequestInit)
     }
     chunks.push(chunk);
   }
-  const body = response.status === 204 || response.status === 304 ? null : new Blob(chunks as BlobPart[]);
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : new Blob(chunks as BlobPart[]);
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 

@@ -46,6 +46,16 @@ export interface WaitOptions {
   onStray?: (reason: string) => void;
 }
 
+/**
+ * The Host headers that name this listener: 127.0.0.1 or the redirect URI's
+ * host, with the port; without it too on port 80, which browsers leave out.
+ * Anything else is refused (DNS rebinding).
+ */
+export function callbackHosts(template: URL, port: number): Set<string> {
+  const names = new Set(["127.0.0.1", template.hostname]);
+  return new Set([...names].flatMap((name) => port === 80 ? [`${name}:${port}`, name] : [`${name}:${port}`]));
+}
+
 /** Binds the listener for a redirect URI template such as `http://127.0.0.1:{port}/auth/callback`. */
 export function startLoopbackListener(redirectTemplate: string): LoopbackListener {
   const template = new URL(redirectTemplate.replace("{port}", "0"));
@@ -71,7 +81,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
   }
   const port = server.addr.port;
   const hostPort = `${template.hostname}:${port}`;
-  const allowedHosts = new Set([`127.0.0.1:${port}`, hostPort]);
+  const allowedHosts = callbackHosts(template, port);
   const redirectUri = redirectTemplate.replace("{port}", String(port));
   let closed = false;
   const close = async () => {

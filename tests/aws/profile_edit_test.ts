@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { upsertProfile } from "../../src/aws/profile_edit.ts";
 import { parseAwsConfig } from "../../src/aws/profiles.ts";
+import { AwsOidcError } from "../../src/errors.ts";
 
 const AWS_CONFIG = `; managed partly by hand
 [default]
@@ -47,4 +48,35 @@ Deno.test("upsertProfile: an existing profile has those keys replaced in place, 
   const crlf = AWS_CONFIG.replaceAll("\n", "\r\n");
   const edited = upsertProfile(crlf, "default", { region: "ap-south-1" });
   assert.equal(edited.text, crlf.replace("region = eu-west-1", "region = ap-south-1"));
+});
+
+Deno.test("upsertProfile: an appended profile that would not read back is refused", () => {
+  const injected = { credential_process: "aws-oidc auth work\n[profile work]\ncredential_process = evil" };
+  assert.throws(() => upsertProfile(AWS_CONFIG, "work", injected), (error) => {
+    assert.ok(error instanceof AwsOidcError);
+    assert.match(error.message, /^Profile "work" would not read back its credential_process after the edit$/);
+    return true;
+  });
+  assert.throws(() => upsertProfile("", "x]\n[profile y", { region: "us-east-1" }), AwsOidcError);
+  assert.throws(() => upsertProfile(AWS_CONFIG, "okta", { region: "a\nb" }), AwsOidcError);
+});
+
+Deno.test("upsertProfile: each line keeps its own line ending in a mixed LF/CRLF file", () => {
+  const mixed = "[default]\r\nregion = eu-west-1\n\n[profile okta]\r\ncredential_process = old\r\noutput = json\n";
+  const settings = { credential_process: "aws-oidc auth okta", region: "us-east-2" };
+  const updated = upsertProfile(mixed, "okta", settings);
+  assert.equal(
+    updated.text,
+    "[default]\r\nregion = eu-west-1\n\n[profile okta]\r\ncredential_process = aws-oidc auth okta\r\n" +
+      "output = json\nregion = us-east-2\r\n",
+  );
+  const appended = upsertProfile(mixed, "work", settings);
+  assert.equal(
+    appended.text,
+    `${mixed}\r\n[profile work]\r\ncredential_process = aws-oidc auth okta\r\nregion = us-east-2\r\n`,
+  );
+  assert.equal(
+    upsertProfile("[default]\nregion = x", "default", { output: "json" }).text,
+    "[default]\nregion = x\noutput = json\n",
+  );
 });

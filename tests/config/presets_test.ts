@@ -220,6 +220,30 @@ Deno.test("presets: settings that do not fit are refused", () => {
   );
 });
 
+Deno.test("presets: type with provider_url alone: an Okta custom domain takes the preset's quirks only", () => {
+  const okta = resolve('type = "okta"\nprovider_url = "https://login.example.com/oauth2/default"');
+  assert.equal(okta.providerUrl, "https://login.example.com/oauth2/default");
+  assert.equal(okta.type, "okta");
+  assert.deepEqual(okta.scopes, ["openid", "email", "profile", "offline_access"]);
+  // A short setting next to it still has to agree, and to be complete.
+  configError(
+    () => resolve('type = "okta"\nauthorization_server = "default"\nprovider_url = "https://login.example.com"'),
+    /has no domain, which type "okta" needs/,
+  );
+});
+
+Deno.test("presets: type auth0 with provider_url alone, and Google's quirks with its own provider_url", () => {
+  const auth0 = resolve('type = "auth0"\nprovider_url = "https://x.us.auth0.com/"');
+  assert.equal(auth0.providerUrl, "https://x.us.auth0.com/");
+  assert.deepEqual(auth0.scopes, ["openid", "email", "profile", "offline_access"]);
+  const gitlab = resolve('type = "gitlab"\nprovider_url = "https://gitlab.example.com"');
+  assert.equal(gitlab.providerUrl, "https://gitlab.example.com");
+  configError(
+    () => resolve('type = "google"\nprovider_url = "https://accounts.google.com"'),
+    /has no client_secret/,
+  );
+});
+
 Deno.test("doctor: a detected IdP whose refresh-token parameters are not sent is warned about; given ones are not", () => {
   const google = 'provider_url = "https://accounts.google.com"\nclient_secret = "s"';
   const warning = unappliedPreset(resolve(google));

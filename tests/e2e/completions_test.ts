@@ -127,6 +127,28 @@ for (const name of ["bash", "zsh", "fish"]) {
   });
 }
 
+for (const name of ["bash", "zsh", "fish"]) {
+  Deno.test(`completions ${name}: a provider name holding shell code (or a colon) is offered, never run`, async () => {
+    const { home, env, scripts, close } = await world();
+    try {
+      const marks = [join(home, "ran-dollar"), join(home, "ran-backtick")];
+      await Deno.writeTextFile(
+        join(home, ".aws-oidc", "config"),
+        `${CONFIG}\n[[AuthProvider]]\nname = ${JSON.stringify(`$(touch ${marks[0]})x`)}\n` +
+          `[[AuthProvider]]\nname = ${JSON.stringify(`\`touch ${marks[1]}\`y`)}\n[[AuthProvider]]\nname = "team:ops"\n`,
+      );
+      const got = await completers(scripts, env)[name]("aws-oidc auth ");
+      for (const mark of marks) {
+        assert.equal(await Deno.stat(mark).then(() => true, () => false), false, `${name} ran a name: ${got}`);
+      }
+      assert.equal(got.length, 5, `${name}: every name is offered: ${got}`);
+      for (const plain of ["google", "work-prod", "team:ops"]) assert.ok(got.includes(plain), `${name}: ${got}`);
+    } finally {
+      await close();
+    }
+  });
+}
+
 Deno.test("completions zsh: also works installed in $fpath as _aws-oidc (autoloaded by compinit)", async () => {
   const { home, env, scripts, close } = await world();
   try {

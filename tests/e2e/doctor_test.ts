@@ -174,6 +174,18 @@ Deno.test("doctor: an empty JWKS and a missing one are ✖", async () => {
   });
 });
 
+Deno.test("doctor: a JWKS over the size limit is ✖, as login refuses it", async () => {
+  await withHostile("jwks-huge", async (toml) => {
+    const run = await doctor(toml);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(
+      lines(run.stdout, "✖").join("\n"),
+      /✖ Provider "google": cannot fetch the JWKS at ".*\/jwks": .*over 1 MiB/,
+    );
+    assert.doesNotMatch(run.stdout, /the JWKS has \d+ signing key/);
+  });
+});
+
 Deno.test("doctor: an IdP whose Date header is two hours ahead is clock skew", async () => {
   await withHostile("skewed-clock", async (toml) => {
     const run = await doctor(toml);

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type HostileIdp, startHostileIdp } from "../fixtures/hostile_idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { cleanEnv, type CliRun, makeHome, redirectFollowerAgent, runCli } from "../helpers/cli.ts";
+import { cleanEnv, cliCommand, type CliRun, makeHome, redirectFollowerAgent, runCli } from "../helpers/cli.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/files";
 
@@ -159,6 +159,33 @@ Deno.test("a huge config file is refused with a ConfigError, quickly", async () 
   assert.equal(run.stdout, "");
   assert.match(run.stderr, /^error: Config file ".*" is larger than 1 MiB \(hint: /);
   assert.ok(Date.now() - started < 10_000);
+});
+
+Deno.test("a config path that is a FIFO is refused at once, not read (which would wait forever)", async () => {
+  const home = await makeHome("");
+  const fifo = join(home, ".aws-oidc", "config");
+  await Deno.remove(fifo);
+  const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
+  assert.equal(made.code, 0, "mkfifo (coreutils)");
+  const [program, ...base] = cliCommand();
+  const child = new Deno.Command(program, {
+    args: [...base, "auth", "files"],
+    env: cleanEnv(home),
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  try {
+    const output = await child.output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 2, stderr);
+    assert.match(stderr, /^error: Config file ".*config" is not a regular file \(hint: /);
+  } finally {
+    clearTimeout(watchdog);
+    await Deno.remove(home, { recursive: true });
+  }
 });
 
 Deno.test("a deeply nested config file is refused with a ConfigError", async () => {

@@ -223,3 +223,33 @@ private_key_file = "${keyFile}"
     await Deno.remove(keyFile);
   }
 });
+
+Deno.test("setup --debug never shows the client secret, raw or escaped for TOML", async () => {
+  const secret = `GOCSPX-Leak1"quote\\back'tick$(x)Leak2`;
+  const home = await makeHome("");
+  try {
+    const run = await runCli([
+      "--debug",
+      "setup",
+      "--type",
+      "google",
+      "--client-id",
+      "c.apps.googleusercontent.com",
+      "--client-secret",
+      secret,
+      "--role-arn",
+      "arn:aws:iam::123456789012:role/dev",
+      "--no-test-login",
+      "--yes",
+    ], cleanEnv(home));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /client_secret = /, "the preview shows the key");
+    const config = await Deno.readTextFile(join(home, ".aws-oidc", "config"));
+    assert.ok(config.includes(`client_secret = ${JSON.stringify(secret)}`), "the secret is written, escaped");
+    for (const form of [secret, JSON.stringify(secret), JSON.stringify(secret).slice(1, -1), "Leak1", "Leak2"]) {
+      assert.ok(!run.stderr.includes(form), `the secret on stderr as ${form}:\n${run.stderr}`);
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});

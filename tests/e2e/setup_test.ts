@@ -119,6 +119,60 @@ agent = ${JSON.stringify(agent.argv).replaceAll(",", ", ")}
   }
 });
 
+Deno.test("setup keeps edits made to both files while the test login ran", async () => {
+  const idp = await startIdp();
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+  });
+  const chromium = await chromiumAgent();
+  const home = await homeWithFiles();
+  try {
+    // The "browser" first edits both files, as a person might while logging in.
+    const meanwhile = `printf '\\n[profile meanwhile]\\nregion = x\\n' >> "$HOME/.aws/config"; ` +
+      `printf '# meanwhile\\n' >> "$HOME/.aws-oidc/config"; exec "$@"`;
+    const agent = JSON.stringify(["sh", "-c", meanwhile, "sh", ...chromium.argv]);
+    const args = ["setup", "--type", "generic", "--provider-url", idp.issuer, "--client-id", idp.publicClientId];
+    const run = await runCli(
+      [...args, "--role-arn", ROLE, "--name", "idp", "--agent", agent, "--yes"],
+      cleanEnv(home, { AWS_ENDPOINT_URL_STS: sts.url }),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const after = await read(home);
+    assert.match(after.oidc, /^# meanwhile$/m);
+    assert.match(after.oidc, /^name = "idp"$/m);
+    assert.ok(after.aws.startsWith(`${AWS_CONFIG}\n[profile meanwhile]\nregion = x\n`), after.aws);
+    assert.match(after.aws, /^\[profile idp\]\ncredential_process = aws-oidc auth idp$/m);
+  } finally {
+    await chromium.stop();
+    await idp.close();
+    await sts.close();
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("setup refuses a provider or profile name that would not survive the config files", async () => {
+  const home = await homeWithFiles();
+  try {
+    const before = await read(home);
+    const base = ["setup", "--type", "google", "--client-id", "c", "--client-secret", "s", "--role-arn", ROLE];
+    const cases: Array<[string[], RegExp]> = [
+      [["--name", "a b"], /^error: Invalid --name "a b": .*\(hint: /m],
+      [["--name", "x]\n[profile evil"], /^error: Invalid --name "x\]\\n\[profile evil": /m],
+      [["--profile", "p\ncredential_process = evil"], /^error: Invalid --profile "p\\ncredential_process = evil": /m],
+      [["--name", "-x"], /^error: Invalid --name "-x": /m],
+    ];
+    for (const [flags, message] of cases) {
+      const run = await runCli([...base, ...flags, "--no-test-login", "--yes"], cleanEnv(home));
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, message);
+      assert.deepEqual(await read(home), before, "nothing is written");
+    }
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
 /** A program's full path on this process's PATH (the CLI runs with another PATH). */
 function onPath(program: string): string {
   for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {

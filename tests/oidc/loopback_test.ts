@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startLoopbackListener } from "../../src/oidc/loopback.ts";
+import { callbackHosts, startLoopbackListener } from "../../src/oidc/loopback.ts";
 
 const AUTHORIZE = new URL("https://idp.example/authorize?client_id=x");
 
@@ -197,4 +197,13 @@ Deno.test("other methods than GET get 405 and the wait goes on", async () => {
   }
   await get(`${base}/auth/callback?code=c&state=expected-state`);
   assert.equal((await result).get("code"), "c");
+});
+
+Deno.test("callbackHosts: on port 80 the Host without a port is this listener too (browsers leave :80 out)", () => {
+  const fixed = callbackHosts(new URL("http://127.0.0.1/auth/callback"), 80);
+  assert.deepEqual([...fixed].sort(), ["127.0.0.1", "127.0.0.1:80"]);
+  assert.equal(new URL("http://127.0.0.1:80/auth/callback").host, "127.0.0.1", "what a browser sends as Host");
+  const named = callbackHosts(new URL("http://localhost:80/cb"), 80);
+  assert.deepEqual([...named].sort(), ["127.0.0.1", "127.0.0.1:80", "localhost", "localhost:80"]);
+  assert.deepEqual([...callbackHosts(new URL("http://127.0.0.1:8080/cb"), 8080)], ["127.0.0.1:8080"]);
 });
