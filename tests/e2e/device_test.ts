@@ -5,21 +5,11 @@
  * submit themselves, as a person approving would).
  */
 import assert from "node:assert/strict";
-import { startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, type CliRun, makeHome, runCli } from "../helpers/cli.ts";
+import { cliCommand, type CliRun, runCli } from "../helpers/cli.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/device";
 const ROOT = new URL("../../", import.meta.url).pathname;
-
-interface World {
-  idp: TestIdp;
-  sts: StsStandIn;
-  chromium: ChromiumAgent;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
 
 /**
  * Providers: "device" (flow = "device"), "plain" (no flow, no agent) and
@@ -27,18 +17,16 @@ interface World {
  * no BROWSER and no SSH variables unless a test adds them.
  */
 async function world(options: { deviceDeny?: boolean } = {}): Promise<World> {
-  const idp = await startIdp({ deviceDeny: options.deviceDeny });
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
-  });
-  const chromium = await chromiumAgent();
-  const common = `role_arn = "${ROLE}"
+  const w = await startWorld({
+    idp: { deviceDeny: options.deviceDeny },
+    roles: [ROLE],
+    config: ({ idp, sts }) => {
+      const common = `role_arn = "${ROLE}"
 provider_url = "${idp.issuer}"
 client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 timeout = 60`;
-  const home = await makeHome(`
+      return `
 [[AuthProvider]]
 name = "device"
 flow = "device"
@@ -52,21 +40,11 @@ ${common}
 name = "agent"
 agent = ["/bin/false"]
 ${common}
-`);
-  const env = cleanEnv(home);
-  for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete env[name];
-  return {
-    idp,
-    sts,
-    chromium,
-    env,
-    async close() {
-      await chromium.stop();
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
+`;
     },
-  };
+  });
+  for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete w.env[name];
+  return w;
 }
 
 /**
@@ -97,7 +75,7 @@ async function runWithApproval(w: World, args: string[], env = w.env): Promise<C
       const url = opened === undefined && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
       if (url) {
         opened = url;
-        const [browser, ...browserArgs] = w.chromium.argv.map((part) => part.replaceAll("{}", url));
+        const [browser, ...browserArgs] = w.agent.argv.map((part) => part.replaceAll("{}", url));
         new Deno.Command(browser, { args: browserArgs, stdin: "null", stdout: "null", stderr: "null" }).spawn();
       }
     }
