@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cliCommand, runCli } from "../helpers/cli.ts";
+import { runCli, spawnCli } from "../helpers/cli.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/cached";
@@ -166,15 +166,7 @@ Deno.test("20 concurrent auth on an empty cache: one browser, one code grant, on
 Deno.test("kill -9 of a process waiting for the browser: the next auth completes", async () => {
   const w = await world(JSON.stringify(["/bin/true"]));
   try {
-    const [program, ...args] = cliCommand();
-    const child = new Deno.Command(program, {
-      args: [...args, "auth", "idp"],
-      env: w.env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnCli(["auth", "idp"], w.env);
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let seen = "";
     while (!seen.includes("Log in to")) seen += (await reader.read()).value ?? "";

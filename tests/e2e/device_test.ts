@@ -5,11 +5,10 @@
  * submit themselves, as a person approving would).
  */
 import assert from "node:assert/strict";
-import { cliCommand, type CliRun, runCli } from "../helpers/cli.ts";
+import { type CliRun, runApprovingDevice, runCli } from "../helpers/cli.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/device";
-const ROOT = new URL("../../", import.meta.url).pathname;
 
 /**
  * Providers: "device" (flow = "device"), "plain" (no flow, no agent) and
@@ -47,43 +46,9 @@ ${common}
   return w;
 }
 
-/**
- * Runs `aws-oidc <args>`, and once stderr shows the URL to open, opens it in
- * headless Chromium. Gives up (killing the CLI) after 60 seconds.
- */
-async function runWithApproval(w: World, args: string[], env = w.env): Promise<CliRun & { opened?: string }> {
-  const [program, ...base] = cliCommand();
-  const child = new Deno.Command(program, {
-    args: [...base, ...args],
-    cwd: ROOT,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const stdout = new Response(child.stdout).text();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let stderr = "";
-  let opened: string | undefined;
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stderr += value;
-      const url = opened === undefined && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
-      if (url) {
-        opened = url;
-        const [browser, ...browserArgs] = w.agent.argv.map((part) => part.replaceAll("{}", url));
-        new Deno.Command(browser, { args: browserArgs, stdin: "null", stdout: "null", stderr: "null" }).spawn();
-      }
-    }
-    const { code } = await child.status;
-    return { code, stdout: await stdout, stderr, opened };
-  } finally {
-    clearTimeout(watchdog);
-  }
+/** Runs `aws-oidc <args>`, approving the device login in headless Chromium. Gives up after 60 seconds. */
+function runWithApproval(w: World, args: string[], env = w.env): Promise<CliRun & { opened?: string }> {
+  return runApprovingDevice(args, env, { browser: w.agent.argv, timeoutMs: 60_000 });
 }
 
 function assertCredentials(run: CliRun): void {
