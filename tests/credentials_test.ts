@@ -11,25 +11,9 @@ import type { Tokens } from "../src/oidc/tokens.ts";
 import type { AssumeRoleRequest } from "../src/aws/sts.ts";
 import { type RefreshedTokens, RefreshRejected } from "../src/oidc/refresh.ts";
 import type { TokenEntry } from "../src/cache/entries.ts";
+import { testProvider } from "./helpers/provider.ts";
 
-const provider: Provider = {
-  name: "p",
-  roleArn: "arn:aws:iam::123456789012:role/r",
-  duration: 3600,
-  providerUrl: "https://idp.example",
-  clientId: "client",
-  scopes: ["openid"],
-  redirectUri: "http://127.0.0.1:{port}/auth/callback",
-  region: "us-east-1",
-  disablePkce: false,
-  disableNonce: false,
-  httpTimeout: 30,
-  timeout: 5,
-  authParams: {},
-  chain: [],
-  flow: "browser",
-  token: "id_token",
-};
+const provider = testProvider();
 
 function tokens(sub: string, expiresIn: number, refreshToken?: string): Tokens {
   const now = Math.floor(Date.now() / 1000);

@@ -11,14 +11,15 @@
  * @see https://www.rfc-editor.org/rfc/rfc9068 (JWT access tokens)
  */
 import * as oauth from "oauth4webapi";
-import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from "jose";
+import { type JWTPayload, jwtVerify } from "jose";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
-import { DEFAULT_HTTP_TIMEOUT, limitedFetch, unreachable } from "./discovery.ts";
+import { unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { hasClientKey, PRIVATE_KEY_ENV } from "./client_key.ts";
 import { type LoginDeps, printable, tokenEndpointError } from "./login.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims } from "./id_token.ts";
+import { remoteKeySet, type TokenKind, verifyError } from "./jwt.ts";
 import type { Tokens } from "./tokens.ts";
 
 /** OpenID Connect scopes: about a person, so meaningless (and often refused) without one. */
@@ -97,11 +98,7 @@ export interface AccessTokenExpectations {
  */
 export async function verifyAccessToken(token: string, expected: AccessTokenExpectations): Promise<IdTokenClaims> {
   if (token.split(".").length !== 3) throw opaqueAccessToken();
-  const jwks = createRemoteJWKSet(new URL(expected.jwksUri), {
-    timeoutDuration: expected.timeoutMs ?? DEFAULT_HTTP_TIMEOUT * 1000,
-    [customFetch]: limitedFetch,
-    cooldownDuration: 0,
-  });
+  const jwks = remoteKeySet(expected.jwksUri, expected.timeoutMs);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwks, {
@@ -111,10 +108,24 @@ export async function verifyAccessToken(token: string, expected: AccessTokenExpe
       requiredClaims: ["iss", "sub", "aud", "exp"],
     }));
   } catch (error) {
-    throw accessTokenError(error);
+    throw verifyError(ACCESS_TOKEN, error);
   }
   return payload as IdTokenClaims;
 }
+
+/** How a refused access token reads. */
+const ACCESS_TOKEN: TokenKind = {
+  name: "access token",
+  refusal: AwsOidcError,
+  expiredHint: "check this machine's clock, then try again",
+  claimHints: {
+    iss: "provider_url must be exactly the IdP's issuer",
+    nbf: "check this machine's clock",
+  },
+  noMatchingKeyHint:
+    "the resource's tokens may be signed with keys the issuer does not publish; STS would refuse them too",
+  malformed: opaqueAccessToken,
+};
 
 /** STS only takes JWTs; an opaque access token can only be fixed at the IdP. */
 export function opaqueAccessToken(): AwsOidcError {
@@ -158,50 +169,4 @@ function clientCredentialsError(error: unknown, provider: Provider): AwsOidcErro
     });
   }
   return tokenEndpointError(error);
-}
-
-function refused(reason: string, hint: string | undefined, cause?: unknown): AwsOidcError {
-  return new AwsOidcError(`The identity provider's access token was refused: ${reason}`, {
-    hint: hint ?? "check the provider's configuration; nothing was sent to AWS",
-    cause,
-  });
-}
-
-function accessTokenError(error: unknown): AwsOidcError {
-  if (error instanceof AwsOidcError) return error;
-  if (error instanceof errors.JWTExpired) {
-    return refused("it has expired", "check this machine's clock, then try again", error);
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    const hints: Record<string, string> = {
-      iss: "provider_url must be exactly the IdP's issuer",
-      nbf: "check this machine's clock",
-    };
-    return refused(`claim "${error.claim}" failed (${error.reason})`, hints[error.claim], error);
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return refused("its signature does not verify against the IdP's published keys", undefined, error);
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) {
-    return refused("it is signed with an algorithm that is not allowed", undefined, error);
-  }
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return refused(
-      "no single key in the IdP's JWKS matches its signature",
-      "the resource's tokens may be signed with keys the issuer does not publish; STS would refuse them too",
-      error,
-    );
-  }
-  if (error instanceof errors.JWKSTimeout) {
-    return new AwsOidcError("The identity provider's key set (JWKS) did not answer in time", {
-      hint: "check the network, then try again",
-      cause: error,
-    });
-  }
-  if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid) return opaqueAccessToken();
-  if (error instanceof errors.JOSEError) return refused(error.message, undefined, error);
-  return new AwsOidcError(`Cannot fetch the identity provider's keys: ${(error as Error).message}`, {
-    hint: "check the network and provider_url",
-    cause: error,
-  });
 }

@@ -4,9 +4,9 @@
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
-import { createRemoteJWKSet, customFetch, errors, type JWTPayload, jwtVerify } from "jose";
-import { AwsOidcError } from "../errors.ts";
-import { DEFAULT_HTTP_TIMEOUT, limitedFetch } from "./discovery.ts";
+import { type JWTPayload, jwtVerify } from "jose";
+import type { AwsOidcError } from "../errors.ts";
+import { refused, remoteKeySet, type TokenKind, verifyError } from "./jwt.ts";
 import { IdTokenRefused } from "./tokens.ts";
 
 /** Asymmetric algorithms only: never `none`, never an HMAC keyed with public data. */
@@ -26,6 +26,19 @@ export const ALLOWED_ALGORITHMS = [
 
 /** Clock leeway for `exp`, `iat` and `nbf`, in seconds. */
 export const CLOCK_LEEWAY = 60;
+
+/** How a refused ID token reads; it is raised as {@link IdTokenRefused}, which ends a refresh. */
+const ID_TOKEN: TokenKind = {
+  name: "ID token",
+  refusal: IdTokenRefused,
+  expiredHint: "check this machine's clock, then log in again",
+  claimHints: {
+    iss: "provider_url must be exactly the IdP's issuer",
+    aud: "client_id must be the client the IdP issued the token for",
+    iat: "check this machine's clock",
+    nbf: "check this machine's clock",
+  },
+};
 
 /** The claims aws-oidc relies on. */
 export interface IdTokenClaims extends JWTPayload {
@@ -54,11 +67,7 @@ export interface IdTokenExpectations {
 /** Verifies signature (via the JWKS, refetched once on an unknown `kid`) and claims. */
 export async function verifyIdToken(token: string, expected: IdTokenExpectations): Promise<IdTokenClaims> {
   const algorithms = (expected.algorithms ?? ALLOWED_ALGORITHMS).filter((alg) => ALLOWED_ALGORITHMS.includes(alg));
-  const jwks = createRemoteJWKSet(new URL(expected.jwksUri), {
-    timeoutDuration: expected.timeoutMs ?? DEFAULT_HTTP_TIMEOUT * 1000,
-    [customFetch]: limitedFetch,
-    cooldownDuration: 0,
-  });
+  const jwks = remoteKeySet(expected.jwksUri, expected.timeoutMs);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwks, {
@@ -69,7 +78,7 @@ export async function verifyIdToken(token: string, expected: IdTokenExpectations
       requiredClaims: ["iss", "sub", "aud", "exp", "iat"],
     }));
   } catch (error) {
-    throw idTokenError(error);
+    throw verifyError(ID_TOKEN, error);
   }
   checkAuthorizedParty(payload, expected.clientId);
   checkNonce(payload, expected.nonce);
@@ -99,45 +108,6 @@ function checkNonce(payload: JWTPayload, nonce: string | undefined): void {
   }
 }
 
-function rejected(reason: string, hint: string | undefined, cause?: unknown): AwsOidcError {
-  return new IdTokenRefused(`The identity provider's ID token was refused: ${reason}`, {
-    hint: hint ?? "check the provider's configuration; nothing was sent to AWS",
-    cause,
-  });
-}
-
-function idTokenError(error: unknown): AwsOidcError {
-  if (error instanceof AwsOidcError) return error;
-  if (error instanceof errors.JWTExpired) {
-    return rejected("it has expired", "check this machine's clock, then log in again", error);
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    const hints: Record<string, string> = {
-      iss: "provider_url must be exactly the IdP's issuer",
-      aud: "client_id must be the client the IdP issued the token for",
-      iat: "check this machine's clock",
-      nbf: "check this machine's clock",
-    };
-    return rejected(`claim "${error.claim}" failed (${error.reason})`, hints[error.claim], error);
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed) {
-    return rejected("its signature does not verify against the IdP's published keys", undefined, error);
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed) {
-    return rejected("it is signed with an algorithm that is not allowed", undefined, error);
-  }
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
-    return rejected("no single key in the IdP's JWKS matches its signature", undefined, error);
-  }
-  if (error instanceof errors.JWKSTimeout) {
-    return new AwsOidcError("The identity provider's key set (JWKS) did not answer in time", {
-      hint: "check the network, then try again",
-      cause: error,
-    });
-  }
-  if (error instanceof errors.JOSEError) return rejected(error.message, undefined, error);
-  return new AwsOidcError(`Cannot fetch the identity provider's keys: ${(error as Error).message}`, {
-    hint: "check the network and provider_url",
-    cause: error,
-  });
+function rejected(reason: string, hint: string | undefined): AwsOidcError {
+  return refused(ID_TOKEN, reason, hint);
 }

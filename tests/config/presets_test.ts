@@ -1,43 +1,18 @@
 /** Provider presets: each type's issuer and refresh-token settings, detection from provider_url, and the errors. */
 import assert from "node:assert/strict";
-import { type ConfigFile, parseConfig } from "../../src/config/load.ts";
 import { type FlagValues, resolveProvider } from "../../src/config/resolve.ts";
 import { detectType, PROVIDER_TYPES } from "../../src/config/presets.ts";
-import { ConfigError } from "../../src/errors.ts";
 import { unappliedPreset } from "../../src/doctor/config.ts";
-
-/** The original README's config: Google by provider_url, no type. */
-const SEED_CONFIG = `region = "us-east-1"
-
-[[AuthProvider]]
-name = "google"
-role_arn = "arn:aws:iam::0123456789012:role/your-role-name"
-duration = 900
-provider_url = "https://accounts.google.com"
-client_id = "YOUR_CLIENT_ID"
-client_secret = "YOUR_CLIENT_SECRET" # only if the provider requires it even with PKCE
-`;
+import { assertConfigError, configFile, SEED_CONFIG } from "../helpers/provider.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/dev";
 const TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad";
 
 function resolve(settings: string, flags: FlagValues = {}, env: Record<string, string> = {}) {
   const text = `[[AuthProvider]]\nname = "p"\nclient_id = "client"\nrole_arn = "${ROLE}"\n${settings}\n`;
-  const config: ConfigFile = { ...parseConfig(text, "/c"), path: "/c", exists: true, text };
+  const config = configFile(text, "/c");
   assert.deepEqual(config.warnings, [], "every preset key is a known key");
   return resolveProvider({ config, name: "p", flags, env: (key) => env[key] });
-}
-
-function configError(fn: () => unknown, pattern: RegExp): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    assert.match(error.message, pattern);
-    assert.ok(error.hint, "every config error carries a hint");
-    return error;
-  }
-  assert.fail(`expected a ConfigError matching ${pattern}`);
 }
 
 /** Every type: its short settings, the issuer they make, and the scopes and parameters that get a refresh token. */
@@ -156,12 +131,7 @@ Deno.test("presets: each built issuer is detected as its own type", () => {
 });
 
 Deno.test("presets: a config without type resolves exactly as before, the type only detected", () => {
-  const config: ConfigFile = {
-    ...parseConfig(SEED_CONFIG, "/c"),
-    path: "/c",
-    exists: true,
-    text: SEED_CONFIG,
-  };
+  const config = configFile(SEED_CONFIG, "/c");
   const provider = resolveProvider({ config, name: "google", env: () => undefined });
   assert.equal(provider.type, "google");
   assert.deepEqual(provider.scopes, ["openid", "email", "profile"], "no preset scopes without type");
@@ -185,31 +155,43 @@ Deno.test("presets: the short settings come from flags and the environment too",
 });
 
 Deno.test("presets: an unknown type lists the known ones", () => {
-  const error = configError(() => resolve('type = "ping"'), /type "ping" .* must be one of/);
+  const error = assertConfigError(() => resolve('type = "ping"'), /type "ping" .* must be one of/);
   for (const type of PROVIDER_TYPES) assert.ok(error.message.includes(`"${type}"`), type);
 });
 
 Deno.test("presets: a missing short setting is named, with its flag", () => {
-  const error = configError(() => resolve('type = "okta"'), /has no domain, which type "okta" needs/);
+  const error = assertConfigError(() => resolve('type = "okta"'), /has no domain, which type "okta" needs/);
   assert.match(error.hint!, /Okta domain .*--domain/);
-  configError(() => resolve('type = "entra"'), /has no tenant/);
-  configError(() => resolve('type = "keycloak"\ndomain = "sso.example.com"'), /has no realm/);
-  configError(() => resolve('type = "generic"'), /has no provider_url/);
+  assertConfigError(() => resolve('type = "entra"'), /has no tenant/);
+  assertConfigError(() => resolve('type = "keycloak"\ndomain = "sso.example.com"'), /has no realm/);
+  assertConfigError(() => resolve('type = "generic"'), /has no provider_url/);
 });
 
 Deno.test("presets: quirks are enforced: Google's client secret, Entra's tenant GUID", () => {
-  const google = configError(() => resolve('type = "google"'), /has no client_secret: Google's desktop-app clients/);
+  const google = assertConfigError(
+    () => resolve('type = "google"'),
+    /has no client_secret: Google's desktop-app clients/,
+  );
   assert.match(google.hint!, /--client-secret/);
-  configError(() => resolve('type = "entra"\ntenant = "contoso.onmicrosoft.com"'), /tenant .* must be the .* GUID/);
+  assertConfigError(
+    () => resolve('type = "entra"\ntenant = "contoso.onmicrosoft.com"'),
+    /tenant .* must be the .* GUID/,
+  );
 });
 
 Deno.test("presets: settings that do not fit are refused", () => {
-  configError(() => resolve('type = "google"\nclient_secret = "s"\ndomain = "x.com"'), /domain .* is not used by type/);
-  configError(() => resolve('domain = "example.okta.com"'), /domain .* needs a type/);
-  configError(() => resolve('type = "okta"\ndomain = "http://example.okta.com"'), /must use https/);
-  configError(() => resolve('type = "okta"\ndomain = "a.com?x=1"'), /domain .* is not a host name/);
-  configError(() => resolve('type = "okta"\ndomain = "a.com"\nauthorization_server = "../x"'), /authorization_server/);
-  configError(
+  assertConfigError(
+    () => resolve('type = "google"\nclient_secret = "s"\ndomain = "x.com"'),
+    /domain .* is not used by type/,
+  );
+  assertConfigError(() => resolve('domain = "example.okta.com"'), /domain .* needs a type/);
+  assertConfigError(() => resolve('type = "okta"\ndomain = "http://example.okta.com"'), /must use https/);
+  assertConfigError(() => resolve('type = "okta"\ndomain = "a.com?x=1"'), /domain .* is not a host name/);
+  assertConfigError(
+    () => resolve('type = "okta"\ndomain = "a.com"\nauthorization_server = "../x"'),
+    /authorization_server/,
+  );
+  assertConfigError(
     () => resolve('type = "okta"\ndomain = "example.okta.com"\nprovider_url = "https://other.okta.com"'),
     /provider_url "https:\/\/other.okta.com" but its okta settings make "https:\/\/example.okta.com"/,
   );
@@ -226,7 +208,7 @@ Deno.test("presets: type with provider_url alone: an Okta custom domain takes th
   assert.equal(okta.type, "okta");
   assert.deepEqual(okta.scopes, ["openid", "email", "profile", "offline_access"]);
   // A short setting next to it still has to agree, and to be complete.
-  configError(
+  assertConfigError(
     () => resolve('type = "okta"\nauthorization_server = "default"\nprovider_url = "https://login.example.com"'),
     /has no domain, which type "okta" needs/,
   );
@@ -238,7 +220,7 @@ Deno.test("presets: type auth0 with provider_url alone, and Google's quirks with
   assert.deepEqual(auth0.scopes, ["openid", "email", "profile", "offline_access"]);
   const gitlab = resolve('type = "gitlab"\nprovider_url = "https://gitlab.example.com"');
   assert.equal(gitlab.providerUrl, "https://gitlab.example.com");
-  configError(
+  assertConfigError(
     () => resolve('type = "google"\nprovider_url = "https://accounts.google.com"'),
     /has no client_secret/,
   );

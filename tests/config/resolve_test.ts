@@ -1,44 +1,13 @@
 import assert from "node:assert/strict";
-import { parseConfig } from "../../src/config/load.ts";
 import { type FlagValues, resolveProvider, splitCommand } from "../../src/config/resolve.ts";
-import { ConfigError } from "../../src/errors.ts";
-import type { ConfigFile } from "../../src/config/load.ts";
-
-/** The config from the original aws-oidc README, byte for byte. */
-export const SEED_CONFIG = `region = "us-east-1"
-
-[[AuthProvider]]
-name = "google"
-role_arn = "arn:aws:iam::0123456789012:role/your-role-name"
-duration = 900
-provider_url = "https://accounts.google.com"
-client_id = "YOUR_CLIENT_ID"
-client_secret = "YOUR_CLIENT_SECRET" # only if the provider requires it even with PKCE
-agent = ["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory=Profile 1", "{}"]
-`;
-
-function config(text: string): ConfigFile {
-  return { ...parseConfig(text, "/home/me/.aws-oidc/config"), path: "/home/me/.aws-oidc/config", exists: true, text };
-}
+import { assertConfigError, configFile, SEED_CONFIG } from "../helpers/provider.ts";
 
 function resolve(text: string, name = "google", flags: FlagValues = {}, env: Record<string, string> = {}) {
-  return resolveProvider({ config: config(text), name, flags, env: (key) => env[key] });
-}
-
-function configError(fn: () => unknown, pattern: RegExp): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
-    assert.match(error.message, pattern);
-    assert.ok(error.hint, "every config error carries a hint");
-    return error;
-  }
-  assert.fail(`expected a ConfigError matching ${pattern}`);
+  return resolveProvider({ config: configFile(text), name, flags, env: (key) => env[key] });
 }
 
 Deno.test("the seed config resolves exactly as written", () => {
-  const parsed = config(SEED_CONFIG);
+  const parsed = configFile(SEED_CONFIG);
   assert.deepEqual(parsed.warnings, []);
   const provider = resolve(SEED_CONFIG);
   assert.equal(provider.roleArn, "arn:aws:iam::0123456789012:role/your-role-name");
@@ -86,16 +55,16 @@ Deno.test("precedence: flag > environment > provider table > top level > default
 });
 
 Deno.test("TOML syntax errors give line and column", () => {
-  configError(() => config('region = "us-east-1"\n[[AuthProvider]]\nname = google\n'), /line 3, column \d+/);
+  assertConfigError(() => configFile('region = "us-east-1"\n[[AuthProvider]]\nname = google\n'), /line 3, column \d+/);
 });
 
 Deno.test("unknown provider lists the configured ones", () => {
   const twice = SEED_CONFIG + SEED_CONFIG.split("\n").slice(1).join("\n").replace('"google"', '"okta"');
-  configError(() => resolve(twice, "gogle"), /Unknown provider "gogle".*"google", "okta"/);
+  assertConfigError(() => resolve(twice, "gogle"), /Unknown provider "gogle".*"google", "okta"/);
 });
 
 Deno.test("a missing config file says where it looked", () => {
-  configError(
+  assertConfigError(
     () =>
       resolveProvider({
         config: { path: "/nope/config", exists: false, text: "", defaults: {}, providers: [], warnings: [] },
@@ -132,14 +101,14 @@ Deno.test("each invalid field is refused with its source", () => {
   for (const [key, value, pattern] of cases) {
     const lines = SEED_CONFIG.split("\n").filter((line) => !line.startsWith(`${key} =`));
     lines.splice(3, 0, `${key} = ${value}`);
-    const error = configError(() => resolve(lines.join("\n")), pattern);
+    const error = assertConfigError(() => resolve(lines.join("\n")), pattern);
     assert.match(error.message, /\[\[AuthProvider\]\] "google"/, `${key}: names the source`);
   }
 });
 
 Deno.test("a missing required key names the flag that can supply it", () => {
   const text = SEED_CONFIG.replace(/^client_id.*\n/m, "");
-  configError(() => resolve(text), /has no client_id/);
+  assertConfigError(() => resolve(text), /has no client_id/);
   assert.equal(resolve(text, "google", { client_id: "from-flag" }).clientId, "from-flag");
 });
 
@@ -151,7 +120,7 @@ Deno.test("http is allowed for loopback issuers only", () => {
 });
 
 Deno.test("unknown keys warn with the nearest known key", () => {
-  const parsed = config("regoin = 1\n" + SEED_CONFIG.replace("duration = 900", "duraton = 900"));
+  const parsed = configFile("regoin = 1\n" + SEED_CONFIG.replace("duration = 900", "duraton = 900"));
   assert.equal(parsed.warnings.length, 2);
   assert.match(parsed.warnings[0], /Unknown key "regoin" in top level.*did you mean "region"/);
   assert.match(parsed.warnings[1], /"duraton".*did you mean "duration"/);
@@ -185,12 +154,12 @@ Deno.test("roles: --role picks by alias or ARN; one role needs no choice; severa
     resolve(text, "google", { role: "arn:aws:iam::222222222222:role/read" }).roleArn,
     "arn:aws:iam::222222222222:role/read",
   );
-  const error = configError(
+  const error = assertConfigError(
     () => resolve(text),
     /several roles and none was chosen: prod-admin \(arn:aws:iam::111111111111:role\/admin\), arn:aws:iam::222222222222:role\/read/,
   );
   assert.equal(error.name, "RoleChoiceNeeded");
-  configError(() => resolve(text, "google", { role: "nope" }), /has no role "nope"/);
+  assertConfigError(() => resolve(text, "google", { role: "nope" }), /has no role "nope"/);
   const single = SEED_CONFIG.replace(/^role_arn.*\n/m, "") +
     'roles = [{ arn = "arn:aws:iam::333333333333:role/only" }]\n';
   assert.equal(resolve(single).roleArn, "arn:aws:iam::333333333333:role/only");

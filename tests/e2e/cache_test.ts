@@ -4,33 +4,22 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { runCli, spawnCli } from "../helpers/cli.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/cached";
 
-interface World {
-  idp: TestIdp;
-  sts: StsStandIn;
-  agent: ChromiumAgent;
-  home: string;
-  env: Record<string, string>;
+interface CacheWorld extends World {
   cache: string;
   launches(): Promise<number>;
-  close(): Promise<void>;
 }
 
-async function world(agentToml?: string): Promise<World> {
-  const idp = await startIdp();
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
-  });
+async function world(agentToml?: string): Promise<CacheWorld> {
   const record = await Deno.makeTempFile({ prefix: "aws-oidc-launches-" });
-  const agent = await chromiumAgent({ recordTo: record });
-  const home = await makeHome(`
+  const w = await startWorld({
+    roles: [ROLE],
+    agent: { recordTo: record },
+    config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
 name = "idp"
 role_arn = "${ROLE}"
@@ -40,32 +29,26 @@ client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 timeout = 60
 agent = ${agentToml ?? agent.toml}
-`);
+`,
+  });
   return {
-    idp,
-    sts,
-    agent,
-    home,
-    env: cleanEnv(home),
-    cache: join(home, ".aws-oidc", "cache"),
+    ...w,
+    cache: join(w.home, ".aws-oidc", "cache"),
     launches: async () => (await Deno.readTextFile(record)).split("\n").filter(Boolean).length,
     async close() {
-      await agent.stop();
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
+      await w.close();
       await Deno.remove(record);
     },
   };
 }
 
-async function auth(w: World, ...args: string[]) {
+async function auth(w: CacheWorld, ...args: string[]) {
   const run = await runCli(["auth", "idp", ...args], w.env);
   assert.equal(run.code, 0, run.stderr);
   return { ...run, json: JSON.parse(run.stdout) };
 }
 
-async function cacheFile(w: World, kind: "tokens" | "credentials"): Promise<string> {
+async function cacheFile(w: CacheWorld, kind: "tokens" | "credentials"): Promise<string> {
   for await (const entry of Deno.readDir(w.cache)) {
     if (entry.name.startsWith(`${kind}-`) && entry.name.endsWith(".json")) return join(w.cache, entry.name);
   }
@@ -73,14 +56,14 @@ async function cacheFile(w: World, kind: "tokens" | "credentials"): Promise<stri
 }
 
 /** Edits a cache file as time would: `change` gets and returns the parsed JSON. */
-async function age(w: World, kind: "tokens" | "credentials", change: (data: Record<string, unknown>) => void) {
+async function age(w: CacheWorld, kind: "tokens" | "credentials", change: (data: Record<string, unknown>) => void) {
   const path = await cacheFile(w, kind);
   const data = JSON.parse(await Deno.readTextFile(path));
   change(data);
   await Deno.writeTextFile(path, JSON.stringify(data));
 }
 
-function staleEverything(w: World) {
+function staleEverything(w: CacheWorld) {
   return Promise.all([
     age(w, "credentials", (d) => d.expiration = new Date(Date.now() + 60_000).toISOString()),
     age(w, "tokens", (d) => d.idTokenExpiresAt = Math.floor(Date.now() / 1000)),
@@ -183,15 +166,7 @@ Deno.test("20 concurrent auth on an empty cache: one browser, one code grant, on
 Deno.test("kill -9 of a process waiting for the browser: the next auth completes", async () => {
   const w = await world(JSON.stringify(["/bin/true"]));
   try {
-    const [program, ...args] = cliCommand();
-    const child = new Deno.Command(program, {
-      args: [...args, "auth", "idp"],
-      env: w.env,
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = spawnCli(["auth", "idp"], w.env);
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
     let seen = "";
     while (!seen.includes("Log in to")) seen += (await reader.read()).value ?? "";
@@ -201,10 +176,8 @@ Deno.test("kill -9 of a process waiting for the browser: the next auth completes
     reader.releaseLock();
     await child.stderr.cancel().catch(() => {});
     await child.stdout.cancel();
-    const config = join(w.home, ".aws-oidc", "config");
-    await Deno.writeTextFile(
-      config,
-      (await Deno.readTextFile(config)).replace(`agent = ["/bin/true"]`, `agent = ${w.agent.toml}`),
+    await w.writeConfig(
+      (await Deno.readTextFile(w.configPath)).replace(`agent = ["/bin/true"]`, `agent = ${w.agent.toml}`),
     );
     const run = await auth(w);
     assert.equal(run.json.Version, 1);

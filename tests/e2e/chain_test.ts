@@ -1,27 +1,21 @@
 /** Role chaining: web identity into the hub role, then AssumeRole (signed with the hub's credentials) into a spoke. */
 import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { startIdp } from "../fixtures/idp.ts";
-import { startSts } from "../fixtures/sts.ts";
-import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import { runCli } from "../helpers/cli.ts";
+import { withWorld } from "../helpers/world.ts";
 
 const HUB = "arn:aws:iam::123456789012:role/hub";
 const SPOKE = "arn:aws:iam::123456789012:role/spoke";
 const CLOSED = "arn:aws:iam::123456789012:role/closed";
 
 Deno.test("chain = [spoke]: AssumeRole signed with the web identity credentials; cached as its own set", async () => {
-  const idp = await startIdp();
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [
-      { arn: HUB, maxSessionDuration: 7200, trust: { issuer: idp.issuer, audience: idp.publicClientId } },
+  await withWorld({
+    roles: (trust) => [
+      { arn: HUB, maxSessionDuration: 7200, trust },
       { arn: SPOKE, trustedRoles: [HUB] },
       { arn: CLOSED, trustedRoles: [] },
     ],
-  });
-  const agent = await chromiumAgent();
-  const home = await makeHome(`
+    config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
 name = "hub"
 role_arn = "${HUB}"
@@ -31,9 +25,8 @@ client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 chain = ["${SPOKE}"]
 agent = ${agent.toml}
-`);
-  try {
-    const env = cleanEnv(home);
+`,
+  }, async ({ sts, env }) => {
     const run = await runCli(["auth", "hub"], env);
     assert.equal(run.code, 0, run.stderr);
     assert.equal(sts.counters.assumeRoleWithWebIdentity, 1);
@@ -70,10 +63,5 @@ agent = ${agent.toml}
       /\(AccessDenied\).*trust policy of arn:aws:iam::123456789012:role\/closed must allow sts:AssumeRole for the web identity role/,
     );
     assert.equal(sts.counters.assumeRoleWithWebIdentity, 2, "the cached ID token, a new credential set");
-  } finally {
-    await agent.stop();
-    await idp.close();
-    await sts.close();
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });

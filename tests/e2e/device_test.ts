@@ -5,21 +5,10 @@
  * submit themselves, as a person approving would).
  */
 import assert from "node:assert/strict";
-import { startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, type CliRun, makeHome, runCli } from "../helpers/cli.ts";
+import { type CliRun, runApprovingDevice, runCli } from "../helpers/cli.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/device";
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-interface World {
-  idp: TestIdp;
-  sts: StsStandIn;
-  chromium: ChromiumAgent;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
 
 /**
  * Providers: "device" (flow = "device"), "plain" (no flow, no agent) and
@@ -27,18 +16,16 @@ interface World {
  * no BROWSER and no SSH variables unless a test adds them.
  */
 async function world(options: { deviceDeny?: boolean } = {}): Promise<World> {
-  const idp = await startIdp({ deviceDeny: options.deviceDeny });
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
-  });
-  const chromium = await chromiumAgent();
-  const common = `role_arn = "${ROLE}"
+  const w = await startWorld({
+    idp: { deviceDeny: options.deviceDeny },
+    roles: [ROLE],
+    config: ({ idp, sts }) => {
+      const common = `role_arn = "${ROLE}"
 provider_url = "${idp.issuer}"
 client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 timeout = 60`;
-  const home = await makeHome(`
+      return `
 [[AuthProvider]]
 name = "device"
 flow = "device"
@@ -52,60 +39,16 @@ ${common}
 name = "agent"
 agent = ["/bin/false"]
 ${common}
-`);
-  const env = cleanEnv(home);
-  for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete env[name];
-  return {
-    idp,
-    sts,
-    chromium,
-    env,
-    async close() {
-      await chromium.stop();
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
+`;
     },
-  };
+  });
+  for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete w.env[name];
+  return w;
 }
 
-/**
- * Runs `aws-oidc <args>`, and once stderr shows the URL to open, opens it in
- * headless Chromium. Gives up (killing the CLI) after 60 seconds.
- */
-async function runWithApproval(w: World, args: string[], env = w.env): Promise<CliRun & { opened?: string }> {
-  const [program, ...base] = cliCommand();
-  const child = new Deno.Command(program, {
-    args: [...base, ...args],
-    cwd: ROOT,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const watchdog = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const stdout = new Response(child.stdout).text();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let stderr = "";
-  let opened: string | undefined;
-  try {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stderr += value;
-      const url = opened === undefined && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
-      if (url) {
-        opened = url;
-        const [browser, ...browserArgs] = w.chromium.argv.map((part) => part.replaceAll("{}", url));
-        new Deno.Command(browser, { args: browserArgs, stdin: "null", stdout: "null", stderr: "null" }).spawn();
-      }
-    }
-    const { code } = await child.status;
-    return { code, stdout: await stdout, stderr, opened };
-  } finally {
-    clearTimeout(watchdog);
-  }
+/** Runs `aws-oidc <args>`, approving the device login in headless Chromium. Gives up after 60 seconds. */
+function runWithApproval(w: World, args: string[], env = w.env): Promise<CliRun & { opened?: string }> {
+  return runApprovingDevice(args, env, { browser: w.agent.argv, timeoutMs: 60_000 });
 }
 
 function assertCredentials(run: CliRun): void {

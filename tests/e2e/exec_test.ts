@@ -1,31 +1,16 @@
 /** `exec`: a real ~/.aws/config profile, the child's environment, exit codes, signals, and the credential server. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
+import { cliCommand, cliCommandLine, runCli } from "../helpers/cli.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/exec";
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-interface World {
-  idp: TestIdp;
-  sts: StsStandIn;
-  agent: ChromiumAgent;
-  home: string;
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function world(): Promise<World> {
-  const idp = await startIdp();
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
-  });
-  const agent = await chromiumAgent();
-  const home = await makeHome(`
+function world(): Promise<World> {
+  return startWorld({
+    roles: [ROLE],
+    config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
 name = "idp"
 role_arn = "${ROLE}"
@@ -33,24 +18,11 @@ provider_url = "${idp.issuer}"
 client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 agent = ${agent.toml}
-`);
-  await Deno.writeTextFile(
-    join(home, ".aws", "config"),
-    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
-  );
-  return {
-    idp,
-    sts,
-    agent,
-    home,
-    env: cleanEnv(home, { AWS_PROFILE: "engineer", AWS_ACCESS_KEY_ID: "AKIASTALESTALESTALE1" }),
-    async close() {
-      await agent.stop();
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
-    },
-  };
+`,
+    awsConfig:
+      `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
+    env: { AWS_PROFILE: "engineer", AWS_ACCESS_KEY_ID: "AKIASTALESTALESTALE1" },
+  });
 }
 
 const SHOW = 'printf "%s|%s|%s|%s|%s" "$AWS_ACCESS_KEY_ID" "${AWS_PROFILE-unset}" "$AWS_REGION" ' +

@@ -8,10 +8,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fromIni } from "@aws-sdk/credential-providers";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { startIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import type { StsStandIn } from "../fixtures/sts.ts";
+import { runCli } from "../helpers/cli.ts";
+import { withWorld } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/formats";
 const NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"];
@@ -45,13 +44,9 @@ async function callerArn(
 }
 
 Deno.test("auth --format and env: bash eval, dotenv, json, aws-credentials, noop — one login, SigV4 passes", async (t) => {
-  const idp = await startIdp();
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
-  });
-  const agent = await chromiumAgent();
-  const home = await makeHome(`
+  await withWorld({
+    roles: [ROLE],
+    config: ({ idp, sts, agent }) => `
 region = "eu-west-1"
 
 [[AuthProvider]]
@@ -62,11 +57,11 @@ client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 timeout = 60
 agent = ${agent.toml}
-`);
-  const env = cleanEnv(home, { SHELL: "/bin/bash" });
-  const cli = async (...args: string[]) => await runCli(args, env);
-  const expectedArn = "arn:aws:sts::123456789012:assumed-role/formats/test-user@example.test";
-  try {
+`,
+    env: { SHELL: "/bin/bash" },
+  }, async ({ idp, sts, home, env }) => {
+    const cli = async (...args: string[]) => await runCli(args, env);
+    const expectedArn = "arn:aws:sts::123456789012:assumed-role/formats/test-user@example.test";
     let issued: Record<string, string> = {};
 
     await t.step("a wrong --format is a usage error before any login", async () => {
@@ -169,10 +164,5 @@ agent = ${agent.toml}
 
     assert.equal(idp.counters.authorizations, 1, "one browser login for everything");
     assert.equal(sts.counters.assumeRoleWithWebIdentity, 1, "every later format came from the cache");
-  } finally {
-    await agent.stop();
-    await idp.close();
-    await sts.close();
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });

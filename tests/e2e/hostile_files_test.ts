@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type HostileIdp, startHostileIdp } from "../fixtures/hostile_idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { cleanEnv, cliCommand, type CliRun, makeHome, redirectFollowerAgent, runCli } from "../helpers/cli.ts";
+import { cleanEnv, type CliRun, makeHome, redirectFollowerAgent, runCli, spawnCli } from "../helpers/cli.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/files";
 
@@ -167,15 +167,7 @@ Deno.test("a config path that is a FIFO is refused at once, not read (which woul
   await Deno.remove(fifo);
   const made = await new Deno.Command("mkfifo", { args: [fifo] }).output();
   assert.equal(made.code, 0, "mkfifo (coreutils)");
-  const [program, ...base] = cliCommand();
-  const child = new Deno.Command(program, {
-    args: [...base, "auth", "files"],
-    env: cleanEnv(home),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnCli(["auth", "files"], cleanEnv(home));
   const watchdog = setTimeout(() => child.kill("SIGKILL"), 15_000);
   try {
     const output = await child.output();

@@ -5,60 +5,42 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { type FederationStandIn, startFederation } from "../fixtures/federation.ts";
-import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
+import { cliCommandLine, runCli } from "../helpers/cli.ts";
+import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/console";
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RECORD_AGENT = join(ROOT, "tests", "fixtures", "record_agent.sh");
 
-interface World {
-  idp: TestIdp;
-  sts: StsStandIn;
+interface LoginWorld extends World {
   federation: FederationStandIn;
-  agent: ChromiumAgent;
-  home: string;
-  env: Record<string, string>;
   /** `--agent` for a recording agent writing to a fresh file, and a reader of what it recorded. */
   recorder(): { flag: string; read(): Promise<string[]> };
-  close(): Promise<void>;
 }
 
-async function world(): Promise<World> {
-  const idp = await startIdp();
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+async function world(): Promise<LoginWorld> {
+  const w = await startWorld({
+    roles: [ROLE],
+    awsConfig: `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp\n`,
   });
-  const federation = startFederation({ sts });
-  const agent = await chromiumAgent();
-  const home = await makeHome(`
+  const federation = startFederation({ sts: w.sts });
+  await w.writeConfig(`
 [[AuthProvider]]
 name = "idp"
 role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
+provider_url = "${w.idp.issuer}"
+client_id = "${w.idp.publicClientId}"
+sts_endpoint = "${w.sts.url}"
 signin_url = "${federation.endpoint}"
-agent = ${agent.toml}
+agent = ${w.agent.toml}
 `);
-  await Deno.writeTextFile(
-    join(home, ".aws", "config"),
-    `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp\n`,
-  );
   let records = 0;
   return {
-    idp,
-    sts,
+    ...w,
     federation,
-    agent,
-    home,
-    env: cleanEnv(home),
     recorder() {
-      const file = join(home, `agent-${records++}.txt`);
+      const file = join(w.home, `agent-${records++}.txt`);
       return {
         flag: JSON.stringify(["/bin/sh", RECORD_AGENT, file, "{}"]),
         async read() {
@@ -73,17 +55,14 @@ agent = ${agent.toml}
       };
     },
     async close() {
-      await agent.stop();
-      await idp.close();
-      await sts.close();
+      await w.close();
       await federation.close();
-      await Deno.remove(home, { recursive: true });
     },
   };
 }
 
 /** Checks a console sign-in URL against what the stand-ins issued; returns its parameters. */
-function checkLoginUrl(w: World, text: string): URLSearchParams {
+function checkLoginUrl(w: LoginWorld, text: string): URLSearchParams {
   const url = new URL(text);
   assert.equal(url.origin + url.pathname, w.federation.endpoint);
   const params = url.searchParams;
@@ -95,13 +74,13 @@ function checkLoginUrl(w: World, text: string): URLSearchParams {
 }
 
 /** Nothing secret on stderr: no sign-in token, no URL carrying one, no credentials. */
-function assertNoSecrets(w: World, stderr: string): void {
+function assertNoSecrets(w: LoginWorld, stderr: string): void {
   for (const token of w.federation.tokens.keys()) assert.ok(!stderr.includes(token), "the SigninToken leaked");
   assert.doesNotMatch(stderr, /SigninToken|Action=login|federation\?/);
   assert.doesNotMatch(stderr, /ASIA[A-Z0-9]{16}/);
 }
 
-async function warmCache(w: World): Promise<void> {
+async function warmCache(w: LoginWorld): Promise<void> {
   const auth = await runCli(["auth", "idp"], w.env);
   assert.equal(auth.code, 0, auth.stderr);
   assert.equal(w.idp.counters.authorizations, 1);

@@ -14,9 +14,8 @@ import { join, relative } from "node:path";
 import { startIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
 import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, type CliRun, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, type CliRun, makeHome, runApprovingDevice, runCli } from "../helpers/cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const ROLE_BROWSER = "arn:aws:iam::123456789012:role/leak-browser";
 const ROLE_DEVICE = "arn:aws:iam::123456789012:role/leak-device";
 const ROLE_M2M = "arn:aws:iam::123456789012:role/leak-m2m";
@@ -50,36 +49,9 @@ async function* filesUnder(dir: string): AsyncGenerator<string> {
   }
 }
 
-/** Runs the CLI; once stderr shows the device flow's URL, opens it in Chromium. */
-async function runWithApproval(args: string[], env: Record<string, string>, browser: string[]): Promise<CliRun> {
-  const [program, ...base] = cliCommand();
-  const child = new Deno.Command(program, {
-    args: [...base, ...args],
-    cwd: ROOT,
-    env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const watchdog = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const stdout = new Response(child.stdout).text();
-  let stderr = "";
-  let opened = false;
-  try {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
-      stderr += chunk;
-      const url = !opened && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
-      if (url) {
-        opened = true;
-        const [command, ...rest] = browser.map((part) => part.replaceAll("{}", url));
-        new Deno.Command(command, { args: rest, stdin: "null", stdout: "null", stderr: "null" }).spawn();
-      }
-    }
-    return { code: (await child.status).code, stdout: await stdout, stderr };
-  } finally {
-    clearTimeout(watchdog);
-  }
+/** Runs the CLI, approving the device login with `browser`. */
+function runWithApproval(args: string[], env: Record<string, string>, browser: string[]): Promise<CliRun> {
+  return runApprovingDevice(args, env, { browser, timeoutMs: 30_000 });
 }
 
 Deno.test("with --debug, no token, secret, key or credential reaches stderr or a file other than the cache", async () => {

@@ -1,22 +1,15 @@
 /** Several roles per provider: --role picks; a terminal gets a picker; without one, the error lists the choices. */
 import assert from "node:assert/strict";
-import { startIdp } from "../fixtures/idp.ts";
-import { startSts } from "../fixtures/sts.ts";
-import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommandLine, makeHome, runCli } from "../helpers/cli.ts";
+import { cliCommandLine, runCli } from "../helpers/cli.ts";
+import { withWorld } from "../helpers/world.ts";
 
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
 const READ = "arn:aws:iam::123456789012:role/read";
 
 Deno.test("roles: --role by alias, the terminal picker, and the non-interactive error", async () => {
-  const idp = await startIdp();
-  const trust = { issuer: idp.issuer, audience: idp.publicClientId };
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles: [{ arn: ADMIN, trust }, { arn: READ, trust }],
-  });
-  const agent = await chromiumAgent();
-  const home = await makeHome(`
+  await withWorld({
+    roles: [ADMIN, READ],
+    config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
 name = "idp"
 provider_url = "${idp.issuer}"
@@ -24,9 +17,8 @@ client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 agent = ${agent.toml}
 roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = "read" }]
-`);
-  try {
-    const env = cleanEnv(home);
+`,
+  }, async ({ sts, env }) => {
     const unattended = await runCli(["auth", "idp"], env);
     assert.equal(unattended.code, 2);
     assert.equal(unattended.stdout, "");
@@ -59,10 +51,5 @@ roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = 
     assert.match(text, /2\) read +arn:aws:iam::123456789012:role\/read/);
     assert.match(text, /"Version":1/);
     assert.equal(sts.lastAssume?.roleArn, READ);
-  } finally {
-    await agent.stop();
-    await idp.close();
-    await sts.close();
-    await Deno.remove(home, { recursive: true });
-  }
+  });
 });

@@ -10,8 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type * as oauth from "oauth4webapi";
-import { parseConfig } from "../../src/config/load.ts";
-import { type Provider, providerNames, resolveProvider } from "../../src/config/resolve.ts";
+import { providerNames, resolveProvider } from "../../src/config/resolve.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { cacheNames, isCredentialEntry, isTokenEntry } from "../../src/cache/entries.ts";
@@ -20,6 +19,7 @@ import { createLog } from "../../src/log.ts";
 import { validateCallback } from "../../src/oidc/login.ts";
 import { startLoopbackListener } from "../../src/oidc/loopback.ts";
 import type { Tokens } from "../../src/oidc/tokens.ts";
+import { configFile, SEED_CONFIG, testProvider } from "../helpers/provider.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 
@@ -143,19 +143,6 @@ function assertOurs(error: unknown): void {
   assert.ok(!error.message.includes("\n"), `one line: ${JSON.stringify(error.message)}`);
 }
 
-/** The config from the original aws-oidc README. */
-const SEED_CONFIG = `region = "us-east-1"
-
-[[AuthProvider]]
-name = "google"
-role_arn = "arn:aws:iam::0123456789012:role/your-role-name"
-duration = 900
-provider_url = "https://accounts.google.com"
-client_id = "YOUR_CLIENT_ID"
-client_secret = "YOUR_CLIENT_SECRET" # only if the provider requires it even with PKCE
-agent = ["open", "-b", "com.google.chrome", "-n", "--args", "--profile-directory=Profile 1", "{}"]
-`;
-
 const FULL_CONFIG = `${SEED_CONFIG}
 [[AuthProvider]]
 name = "full"
@@ -181,13 +168,12 @@ Deno.test("fuzz: config parse and validate fail only with a ConfigError", async 
   const tokens = ["[[AuthProvider]]", "name", "duration = ", "role_arn", "provider_url", '"""', "'''", "= [", "= {"];
   let resolved = 0;
   await fuzz("config", { seeds: [SEED_CONFIG, FULL_CONFIG], tokens, count: 4000 }, (text) => {
-    let file;
+    let config;
     try {
-      file = parseConfig(text, "/home/me/.aws-oidc/config");
+      config = configFile(text);
     } catch (error) {
       return assertOurs(error);
     }
-    const config = { ...file, path: "/home/me/.aws-oidc/config", exists: true, text };
     for (const name of new Set([...providerNames(config), "google", "full"])) {
       try {
         resolveProvider({ config, name, env: () => undefined });
@@ -267,24 +253,7 @@ Deno.test("fuzz: the loopback listener answers every mutated request below 500 a
   }
 });
 
-const PROVIDER: Provider = {
-  name: "p",
-  roleArn: "arn:aws:iam::123456789012:role/r",
-  duration: 3600,
-  providerUrl: "https://idp.example",
-  clientId: "client",
-  scopes: ["openid"],
-  redirectUri: "http://127.0.0.1:{port}/auth/callback",
-  region: "us-east-1",
-  disablePkce: false,
-  disableNonce: false,
-  httpTimeout: 30,
-  timeout: 5,
-  authParams: {},
-  chain: [],
-  flow: "browser",
-  token: "id_token",
-};
+const PROVIDER = testProvider();
 
 Deno.test("fuzz: mutated cache files read as a miss or an entry, and the pipeline still gets credentials", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-fuzz-" });

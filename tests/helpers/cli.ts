@@ -59,10 +59,10 @@ export function cliCommandLine(): string {
   return cliCommand().map((word) => /^[\w@%+=:,./\\-]+$/.test(word) ? word : `'${word}'`).join(" ");
 }
 
-/** Runs `aws-oidc <args>`. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+/** Starts `aws-oidc <args>` with exactly `env`, no stdin, and stdout and stderr piped. */
+export function spawnCli(args: string[], env: Record<string, string>): Deno.ChildProcess {
   const [program, ...base] = cliCommand();
-  const output = await new Deno.Command(program, {
+  return new Deno.Command(program, {
     args: [...base, ...args],
     cwd: ROOT,
     env,
@@ -70,9 +70,45 @@ export async function runCli(args: string[], env: Record<string, string>): Promi
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+}
+
+/** Runs `aws-oidc <args>`. */
+export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  const output = await spawnCli(args, env).output();
   const decoder = new TextDecoder();
   return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/**
+ * Runs `aws-oidc <args>`, and once stderr shows the device flow's URL, opens it
+ * with `browser` (an agent argv with `{}` for the URL), as a person approving
+ * on another device would. Kills the CLI after `timeoutMs`.
+ */
+export async function runApprovingDevice(
+  args: string[],
+  env: Record<string, string>,
+  options: { browser: string[]; timeoutMs: number },
+): Promise<CliRun & { opened?: string }> {
+  const child = spawnCli(args, env);
+  const watchdog = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs);
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  let opened: string | undefined;
+  try {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += chunk;
+      const url = opened === undefined && /open this URL on any device: (\S+)/.exec(stderr)?.[1];
+      if (url) {
+        opened = url;
+        const [command, ...rest] = options.browser.map((part) => part.replaceAll("{}", url));
+        new Deno.Command(command, { args: rest, stdin: "null", stdout: "null", stderr: "null" }).spawn();
+      }
+    }
+    return { code: (await child.status).code, stdout: await stdout, stderr, opened };
+  } finally {
+    clearTimeout(watchdog);
+  }
 }
 
 /** A temporary HOME with `~/.aws-oidc/config` holding `config`. */

@@ -20,6 +20,7 @@ import { openCacheStore } from "../../src/cache/store.ts";
 import { assumeRoleWithWebIdentity } from "../../src/aws/sts.ts";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
+import { testProvider } from "../helpers/provider.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/ci";
 const log = createLog({ stderr: () => {}, terminal: undefined });
@@ -32,27 +33,17 @@ function pem(type: "rsa" | "ec", encoding: "pkcs8" | "pkcs1" | "sec1", curve = "
 }
 
 function m2mProvider(idp: TestIdp, keyFile: string, overrides: Partial<Provider> = {}): Provider {
-  return {
+  return testProvider({
     name: "ci",
     roleArn: ROLE,
-    duration: 3600,
     providerUrl: idp.issuer,
     clientId: idp.m2mClient.id,
     scopes: ["openid", "email", "profile"],
-    redirectUri: "http://127.0.0.1:{port}/auth/callback",
-    region: "us-east-1",
-    disablePkce: false,
-    disableNonce: false,
-    httpTimeout: 30,
-    timeout: 5,
-    authParams: {},
-    chain: [],
     flow: "client_credentials",
-    token: "id_token",
     privateKeyFile: keyFile,
     keyId: idp.m2mClient.keyId,
     ...overrides,
-  };
+  });
 }
 
 async function keyFile(dir: string, name: string, text: string): Promise<string> {

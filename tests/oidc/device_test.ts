@@ -14,6 +14,7 @@ import { createLog } from "../../src/log.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 import type { Provider } from "../../src/config/resolve.ts";
 import { startIdp } from "../fixtures/idp.ts";
+import { testProvider } from "../helpers/provider.ts";
 
 const DEVICE_CODE = "device-code-that-is-a-secret";
 const USER_CODE = "WDJB-MJHT";
@@ -93,25 +94,15 @@ const pending = { status: 400, body: { error: "authorization_pending" } };
 const slowDown = { status: 400, body: { error: "slow_down" } };
 
 function providerFor(issuer: string, overrides: Partial<Provider> = {}): Provider {
-  return {
+  return testProvider({
     name: "dev",
-    roleArn: "arn:aws:iam::123456789012:role/r",
-    duration: 3600,
     providerUrl: issuer,
-    clientId: "client",
     scopes: ["openid", "email"],
-    redirectUri: "http://127.0.0.1:{port}/auth/callback",
-    region: "us-east-1",
-    disablePkce: false,
-    disableNonce: false,
-    httpTimeout: 30,
     timeout: 300,
     authParams: { audience: "aws" },
-    chain: [],
     flow: "device",
-    token: "id_token",
     ...overrides,
-  };
+  });
 }
 
 /** A log that records what it writes, and a clock that the injected sleep advances. */
