@@ -1,6 +1,7 @@
 /** Several roles per provider: --role picks; a terminal gets a picker; without one, the error lists the choices. */
 import assert from "node:assert/strict";
-import { cliCommandLine, runCli } from "../helpers/cli.ts";
+import { runCli } from "../helpers/cli.ts";
+import { converse } from "../helpers/pty.ts";
 import { withWorld } from "../helpers/world.ts";
 
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
@@ -32,21 +33,8 @@ roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = 
     assert.equal(sts.lastAssume?.roleArn, ADMIN);
 
     // A pseudo-terminal (util-linux script): the picker asks there and reads the answer.
-    const command = `${cliCommandLine()} auth idp`;
-    const run = await new Deno.Command("script", {
-      args: ["-qec", command, "/dev/null"],
-      env,
-      clearEnv: true,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = run.stdin.getWriter();
-    await writer.write(new TextEncoder().encode("2\n"));
-    await writer.close();
-    const output = await run.output();
-    const text = new TextDecoder().decode(output.stdout);
-    assert.equal(output.code, 0, text);
+    const { code, screen: text } = await converse(["auth", "idp"], env, [[/Role \[1-2, or an alias\]: /, "2"]]);
+    assert.equal(code, 0, text);
     assert.match(text, /has several roles:/);
     assert.match(text, /2\) read +arn:aws:iam::123456789012:role\/read/);
     assert.match(text, /"Version":1/);

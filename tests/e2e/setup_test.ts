@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { startIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
 import { chromiumAgent } from "../helpers/chromium.ts";
-import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import { converse } from "../helpers/pty.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/dev";
 const OTHER_ROLE = "arn:aws:iam::123456789012:role/other";
@@ -172,64 +173,6 @@ Deno.test("setup refuses a provider or profile name that would not survive the c
     await Deno.remove(home, { recursive: true });
   }
 });
-
-/** A program's full path on this process's PATH (the CLI runs with another PATH). */
-function onPath(program: string): string {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    try {
-      if (Deno.statSync(join(dir, program)).isFile) return join(dir, program);
-    } catch { /* not here */ }
-  }
-  throw new Error(`${program} is not installed (util-linux)`);
-}
-
-/**
- * Runs `aws-oidc <args>` on a pseudo-terminal and answers: each answer is typed
- * once its question (a pattern) has appeared, as a person would.
- */
-async function converse(
-  args: string[],
-  env: Record<string, string>,
-  dialogue: Array<[RegExp, string]>,
-): Promise<{ code: number; screen: string }> {
-  const command = [...cliCommand(), ...args].map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(" ");
-  const child = new Deno.Command(onPath("script"), {
-    args: ["-qec", command, "/dev/null"],
-    env,
-    clearEnv: true,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let screen = "";
-  let seen = 0;
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  try {
-    for (const [question, answer] of dialogue) {
-      while (!question.test(screen.slice(seen))) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`the program ended before asking ${question}:\n${screen}`);
-        screen += decoder.decode(value, { stream: true });
-      }
-      seen = screen.length;
-      await writer.write(new TextEncoder().encode(`${answer}\n`));
-    }
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      screen += decoder.decode(value, { stream: true });
-    }
-    await writer.close().catch(() => {});
-    const status = await child.status;
-    await child.stderr.cancel();
-    return { code: status.code, screen };
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 Deno.test("setup on a terminal: a menu of IdPs, the preset's questions, detected browser profiles, a hidden secret", async () => {
   const home = await homeWithFiles();

@@ -56,7 +56,12 @@ export function cliCommand(): string[] {
 
 /** `cliCommand()` as one line for a shell or a `credential_process`, each word quoted. */
 export function cliCommandLine(): string {
-  return cliCommand().map((word) => /^[\w@%+=:,./\\-]+$/.test(word) ? word : `'${word}'`).join(" ");
+  return shellWords(cliCommand());
+}
+
+/** Words as one POSIX shell command line: each quoted unless it is plainly safe, a `'` inside escaped. */
+export function shellWords(words: string[]): string {
+  return words.map((word) => /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`).join(" ");
 }
 
 /** Starts `aws-oidc <args>` with exactly `env`, no stdin, and stdout and stderr piped. */
