@@ -43,7 +43,6 @@ export interface CredentialDeps {
   assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
   /** Role chaining after the web identity step. */
   assumeChain: (request: ChainRequest) => Promise<AwsCredentials>;
-  stsEndpoint?: string;
   now?: () => number;
 }
 
@@ -201,9 +200,7 @@ async function exchange(
     provider.sessionNameClaim,
   );
   deps.log.debug(
-    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${
-      deps.stsEndpoint ?? "default endpoint"
-    })`,
+    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} at ${provider.stsEndpoint} (from ${provider.stsEndpointSource})`,
   );
   const { token } = webIdentityToken(tokens, provider);
   if (!token) {
@@ -223,7 +220,7 @@ async function exchange(
     roleSessionName: sessionName,
     durationSeconds: provider.duration,
     region: provider.region,
-    endpoint: deps.stsEndpoint,
+    endpoint: provider.stsEndpoint,
   };
   let credentials = await deps.assumeRole(request);
   if (provider.chain.length) {

@@ -131,3 +131,48 @@ Deno.test("token = access_token: the JWT access token goes to STS; an opaque one
   await Deno.remove(dir, { recursive: true });
   await Deno.remove(opaqueDir, { recursive: true });
 });
+
+/** Providers sharing an issuer and client id whose tokens are still not interchangeable. */
+const TOKEN_VARIANTS: [string, Partial<Provider>][] = [
+  ["auth_params", { authParams: { resource: "https://other.example" } }],
+  ["scopes", { scopes: ["openid", "groups"] }],
+  ["the client authentication", { clientSecret: "s3cret", clientAuth: "client_secret" }],
+  ["the flow", { flow: "device" }],
+];
+
+for (const [label, change] of TOKEN_VARIANTS) {
+  Deno.test(`regression: providers that differ only in ${label} share no tokens, and --no-cache on one leaves the other`, async () => {
+    const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+    const issued: string[] = [];
+    deps.login = () => {
+      calls.login++;
+      const fresh = tokens("alice", 3600, "rt");
+      issued.push(fresh.idToken!);
+      return Promise.resolve(fresh);
+    };
+    const other: Provider = { ...provider, name: "other", ...change };
+    await getCredentials(provider, deps);
+    await getCredentials(other, deps);
+    assert.equal(calls.login, 2, "the second provider logs in for itself");
+    assert.equal(calls.sts[1].webIdentityToken, issued[1]);
+    await getCredentials(other, deps, { noCache: true });
+    await getCredentials(provider, deps);
+    assert.equal(calls.sts.at(-1)?.webIdentityToken, issued[0], "the first provider still sends its own token");
+    await Deno.remove(dir, { recursive: true });
+  });
+}
+
+Deno.test("regression: the token kind sent to STS is part of the token identity", async () => {
+  const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+  const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
+  const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+  deps.login = () => (calls.login++, Promise.resolve({ ...tokens("alice", 3600), accessTokenExpiresAt: expiresAt }));
+  await getCredentials(provider, deps);
+  deps.login =
+    () => (calls.login++,
+      Promise.resolve({ ...tokens("alice", 3600), accessToken: jwt, accessTokenExpiresAt: expiresAt }));
+  await getCredentials({ ...provider, name: "access", token: "access_token" }, deps);
+  assert.equal(calls.login, 2, "an access-token provider does not reuse the other's opaque access token");
+  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt);
+  await Deno.remove(dir, { recursive: true });
+});

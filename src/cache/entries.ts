@@ -5,9 +5,10 @@
  */
 import type { Provider } from "../config/resolve.ts";
 import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
+import { partitionOfRegion } from "../aws/partition.ts";
 
 /**
- * The tokens of one provider identity (issuer + client id). Client credentials
+ * The tokens of one token identity (see {@link requestIdentity}). Client credentials
  * yield no ID token: then `idTokenExpiresAt`, `sub`, `aud` and `claims` are the
  * JWT access token's.
  */
@@ -82,31 +83,57 @@ function optional(value: unknown, check: (value: unknown) => boolean): boolean {
   return value === undefined || check(value);
 }
 
-/** The key of a provider's token file. */
+/** The key of a provider's token file: see {@link requestIdentity}. */
 export function tokenKey(provider: Provider): TokenKey {
-  return { kind: "tokens", issuer: provider.providerUrl, clientId: provider.clientId };
+  return requestIdentity(provider).tokens;
 }
 
-/** The key of a provider's credential file for its role, duration, region and session naming. */
+/** The key of a provider's credential file: see {@link requestIdentity}. */
 export function credentialKey(provider: Provider): CredentialKey {
-  return {
-    kind: "credentials",
+  return requestIdentity(provider).credentials;
+}
+
+/**
+ * The one description of what a provider's answers depend on, from which every
+ * cache name is derived (the full path, the fast path's index, status and
+ * logout alike): for tokens, the client and how it gets which token; for
+ * credentials, those tokens plus the role, chain, duration, region, partition,
+ * session naming and the STS endpoint as resolved.
+ */
+export function requestIdentity(provider: Provider): { tokens: TokenKey; credentials: CredentialKey } {
+  const tokens: TokenKey = {
+    kind: "tokens",
     issuer: provider.providerUrl,
     clientId: provider.clientId,
-    roleArn: provider.roleArn,
-    duration: provider.duration,
-    region: provider.region,
-    sessionName: provider.sessionNameClaim,
-    chain: provider.chain.length ? provider.chain : undefined,
-    endpoint: provider.stsEndpoint,
+    clientAuth: provider.clientAuth,
+    flow: provider.flow,
+    scopes: [...new Set(provider.scopes)].sort(),
+    authParams: provider.authParams,
+    token: webIdentityKind(provider),
+  };
+  const { kind: _kind, ...tokenIdentity } = tokens;
+  return {
+    tokens,
+    credentials: {
+      kind: "credentials",
+      tokens: tokenIdentity,
+      roleArn: provider.roleArn,
+      chain: provider.chain,
+      duration: provider.duration,
+      region: provider.region,
+      partition: partitionOfRegion(provider.region),
+      sessionName: provider.sessionNameClaim,
+      endpoint: provider.stsEndpoint,
+    },
   };
 }
 
 /** File names of a provider's two cache files. */
 export async function cacheNames(provider: Provider): Promise<{ tokens: string; credentials: string }> {
+  const identity = requestIdentity(provider);
   return {
-    tokens: await cacheFileName(tokenKey(provider)),
-    credentials: await cacheFileName(credentialKey(provider)),
+    tokens: await cacheFileName(identity.tokens),
+    credentials: await cacheFileName(identity.credentials),
   };
 }
 

@@ -60,7 +60,7 @@ export async function openStore(options: CacheOptions, context: CliContext, log:
 }
 
 /** The real outside world for the credential pipeline. */
-export function credentialDeps(provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
+export function credentialDeps(_provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
   const platform = currentPlatform();
   return {
     log,
@@ -70,6 +70,5 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,
-    stsEndpoint: provider.stsEndpoint,
   };
 }
