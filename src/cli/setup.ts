@@ -31,17 +31,21 @@ export async function loadProvider(
   return (await loadConfigAndProvider(name, flags, globals, context, log)).provider;
 }
 
-/** {@link loadProvider}, also returning the config file it read. */
+/**
+ * {@link loadProvider}, also returning the config file it read, and whether a person chose the role on the
+ * terminal (then the arguments, config and environment alone do not determine the answer).
+ */
 export async function loadConfigAndProvider(
   name: string,
   flags: FlagValues,
   globals: GlobalOptions,
   context: CliContext,
   log: Log,
-): Promise<{ config: ConfigFile; provider: Provider }> {
+): Promise<{ config: ConfigFile; provider: Provider; interactiveChoice: boolean }> {
   const config = await loadConfigFile(configPath(globals.config, context.env));
   for (const warning of config.warnings) log.warn(warning);
   let provider: Provider;
+  let interactiveChoice = false;
   try {
     provider = resolveProvider({ config, name, flags, env: context.env });
   } catch (error) {
@@ -49,9 +53,10 @@ export async function loadConfigAndProvider(
     if (!(error instanceof RoleChoiceNeeded) || !context.interactive()) throw error;
     const role = await pickRole(name, error.choices, log);
     provider = resolveProvider({ config, name, flags: { ...flags, role }, env: context.env });
+    interactiveChoice = true;
   }
   log.secret(provider.clientSecret);
-  return { config, provider };
+  return { config, provider, interactiveChoice };
 }
 
 /** Opens the cache (node-local when asked), reporting repairs on stderr. */
