@@ -6,7 +6,7 @@ import type { Log } from "../log.ts";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
 import { type FlagValues, type Provider, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
 import { pickRole } from "./pick.ts";
-import { openCache } from "../cache/location.ts";
+import { openCache, openCaches } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
 import type { CredentialDeps } from "../credentials.ts";
 import { loginByFlow } from "../oidc/flows.ts";
@@ -62,6 +62,11 @@ export async function loadConfigAndProvider(
 /** Opens the cache (node-local when asked), reporting repairs on stderr. */
 export async function openStore(options: CacheOptions, context: CliContext, log: Log): Promise<CacheStore> {
   return await openCache({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
+}
+
+/** The cache {@link openStore} opens, then the shared one a node-local cache was seeded from. */
+export async function openStores(options: CacheOptions, context: CliContext, log: Log): Promise<CacheStore[]> {
+  return await openCaches({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
 }
 
 /** The real outside world for the credential pipeline. */

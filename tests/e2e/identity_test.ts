@@ -118,7 +118,7 @@ client_id = "${idp.publicClientId}"
 sts_endpoint = "${sts.url}"
 agent = ${agent.toml}
 `,
-  }, async ({ idp, env, home }) => {
+  }, async ({ idp, agent, env, home }) => {
     const shared = join(home, ".aws-oidc", "cache");
     assert.equal((await runCli(["auth", "idp"], env)).code, 0);
     const node = (name: string) => ["--node-local-cache", join(home, name)];
@@ -130,6 +130,7 @@ agent = ${agent.toml}
     const left = [];
     for await (const entry of Deno.readDir(shared)) if (entry.name.endsWith(".json")) left.push(entry.name);
     assert.deepEqual(left, [], "nothing of the session is left in the shared cache");
+    await agent.stop(); // the first browser holds the profile
     const next = await runCli(["auth", "idp", ...node("node-2")], env);
     assert.equal(next.code, 0, next.stderr);
     assert.equal(idp.counters.authorizations, 2, "the next node logs in again");
