@@ -28,6 +28,8 @@ export interface TokenEntry {
   refreshToken?: string;
   /** Epoch seconds of the last browser login. */
   loggedInAt: number;
+  /** Epoch seconds at which these tokens arrived (login or refresh): with the expiry, their lifetime. */
+  receivedAt?: number;
 }
 
 /** STS credentials of one credential set. */
@@ -60,7 +62,7 @@ export function isTokenEntry(data: Record<string, unknown>): boolean {
     isNumber(data.idTokenExpiresAt) && isString(data.sub) && Array.isArray(data.aud) && data.aud.every(isString) &&
     typeof data.claims === "object" && data.claims !== null && !Array.isArray(data.claims) &&
     isString(data.accessToken) && optional(data.accessTokenExpiresAt, isNumber) &&
-    optional(data.refreshToken, isString) && isNumber(data.loggedInAt);
+    optional(data.refreshToken, isString) && isNumber(data.loggedInAt) && optional(data.receivedAt, isNumber);
 }
 
 /** Like {@link isTokenEntry}, for a {@link CredentialEntry}. */
@@ -161,12 +163,24 @@ export function servableCredentials(
   return expires - nowMs > refreshWindow(provider) * 1000 ? credentials : undefined;
 }
 
-/** Seconds a token must still be valid for to be sent to STS. */
+/** The most a token must still be valid for to be sent to STS, in seconds. */
 export const ID_TOKEN_MARGIN = 60;
+
+/**
+ * Seconds a token expiring at `expiresAt` must still be valid for to be sent
+ * to STS: {@link ID_TOKEN_MARGIN}, or a quarter of its lifetime when that is
+ * shorter (IdPs may issue tokens of a minute or less). Without `receivedAt`
+ * (entries of older versions) the lifetime is unknown, and the full margin applies.
+ */
+export function tokenMargin(expiresAt: number, receivedAt: number | undefined): number {
+  if (receivedAt === undefined) return ID_TOKEN_MARGIN;
+  return Math.min(ID_TOKEN_MARGIN, Math.max(0, expiresAt - receivedAt) / 4);
+}
 
 /** True when the cached ID token can still go to STS. */
 export function idTokenUsable(tokens: TokenEntry | undefined, nowMs: number): boolean {
-  return tokens !== undefined && tokens.idTokenExpiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+  return tokens !== undefined &&
+    tokens.idTokenExpiresAt - nowMs / 1000 > tokenMargin(tokens.idTokenExpiresAt, tokens.receivedAt);
 }
 
 /** Which token goes to STS: client credentials have only the access token; otherwise `token` decides. */
@@ -184,13 +198,19 @@ export function webIdentityToken(
     : { token: tokens.idToken, expiresAt: tokens.idTokenExpiresAt };
 }
 
-/** True when the cached token that goes to STS (see {@link webIdentityKind}) can still be sent. */
+/**
+ * True when the cached token that goes to STS (see {@link webIdentityKind}) can still be sent: more than
+ * its {@link tokenMargin} left, or, when it was `justIssued`, any time at all (STS checks only `exp`).
+ */
 export function webIdentityUsable(
   tokens: TokenEntry | undefined,
   provider: Pick<Provider, "flow" | "token">,
   nowMs: number,
+  options: { justIssued?: boolean } = {},
 ): boolean {
   if (tokens === undefined) return false;
   const { token, expiresAt } = webIdentityToken(tokens, provider);
-  return Boolean(token) && expiresAt !== undefined && expiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+  if (!token || expiresAt === undefined) return false;
+  const margin = options.justIssued ? 0 : tokenMargin(expiresAt, tokens.receivedAt);
+  return expiresAt - nowMs / 1000 > margin;
 }
