@@ -108,6 +108,8 @@ export async function withIdentityLock<T>(
     // The holder may need the whole login timeout, then discovery, code redemption, JWKS and STS calls.
     timeoutSeconds: provider.timeout + 120,
     onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
+    onFallback: (path, cause) =>
+      deps.log.debug(`locking with "${path}": the cache's own lock failed (${cause.message})`),
   }, fn);
 }
 

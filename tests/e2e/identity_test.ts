@@ -136,3 +136,54 @@ agent = ${agent.toml}
     assert.equal(idp.counters.authorizations, 2, "the next node logs in again");
   });
 });
+
+/** Runs `mount` with `args`; fails the test loudly when it cannot (the test needs root, as CI has). */
+async function mount(...args: string[]): Promise<void> {
+  const { code, stderr } = await new Deno.Command("mount", { args, stdout: "null", stderr: "piped" }).output();
+  if (code !== 0) throw new Error(`mount ${args.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);
+}
+
+async function umount(path: string): Promise<void> {
+  await new Deno.Command("umount", { args: [path], stdout: "null", stderr: "null" }).output();
+}
+
+Deno.test("regression: a full or read-only cache still prints the credentials, with one warning", async () => {
+  const root = await Deno.makeTempDir({ prefix: "aws-oidc-unwritable-" });
+  const full = join(root, "full");
+  const readOnly = join(root, "read-only");
+  await Deno.mkdir(full);
+  await Deno.mkdir(readOnly, { mode: 0o700 });
+  try {
+    await mount("-t", "tmpfs", "-o", "size=64k,mode=0700", "tmpfs", full);
+    await Deno.writeFile(join(full, "filler"), new Uint8Array(64 * 1024)).catch(() => {}); // fills it up
+    await mount("--bind", readOnly, readOnly);
+    await mount("-o", "remount,ro,bind", readOnly);
+    await withWorld({
+      roles: [ROLE],
+      config: ({ idp, sts, agent }) => `
+[[AuthProvider]]
+name = "idp"
+role_arn = "${ROLE}"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+agent = ${agent.toml}
+`,
+    }, async ({ sts, agent, env }) => {
+      for (const [dir, cause] of [[full, /No space left on device/], [readOnly, /Read-only file system/]] as const) {
+        const run = await runCli(["auth", "idp"], { ...env, AWS_OIDC_CACHE_DIR: dir });
+        assert.equal(run.code, 0, run.stderr);
+        assert.match(JSON.parse(run.stdout).AccessKeyId, /^ASIA/);
+        const warnings = run.stderr.split("\n").filter((line) => line.includes(`Cannot write to the cache "${dir}"`));
+        assert.equal(warnings.length, 1, run.stderr);
+        assert.match(warnings[0], cause);
+        await agent.stop(); // the next login opens a new browser on the same profile
+      }
+      assert.equal(sts.counters.assumeRoleWithWebIdentity, 2);
+    });
+  } finally {
+    await umount(readOnly);
+    await umount(full);
+    await Deno.remove(root, { recursive: true });
+  }
+});
