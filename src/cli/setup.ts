@@ -80,5 +80,6 @@ export function credentialDeps(_provider: Provider, store: CacheStore, context: 
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,
+    ...context.services,
   };
 }
