@@ -201,7 +201,13 @@ function stsEndpointOf(
   region: string,
   env: (name: string) => string | undefined,
 ): { stsEndpoint: string; stsEndpointSource: string } {
-  if (configured) return { stsEndpoint: checkHttpUrl(configured), stsEndpointSource: configured.source };
+  if (configured) {
+    const named = /^(--|AWS_)/.test(configured.source);
+    return {
+      stsEndpoint: checkHttpUrl(configured),
+      stsEndpointSource: named ? configured.source : `sts_endpoint in ${configured.source}`,
+    };
+  }
   for (const name of ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]) {
     const value = env(name);
     if (value) return { stsEndpoint: checkHttpUrl({ value, source: name }), stsEndpointSource: name };
