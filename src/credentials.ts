@@ -43,7 +43,6 @@ export interface CredentialDeps {
   assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
   /** Role chaining after the web identity step. */
   assumeChain: (request: ChainRequest) => Promise<AwsCredentials>;
-  stsEndpoint?: string;
   now?: () => number;
 }
 
@@ -109,6 +108,8 @@ export async function withIdentityLock<T>(
     // The holder may need the whole login timeout, then discovery, code redemption, JWKS and STS calls.
     timeoutSeconds: provider.timeout + 120,
     onWait: () => deps.log.notice(`Waiting for a login to "${provider.name}" in another aws-oidc process…`),
+    onFallback: (path, cause) =>
+      deps.log.debug(`locking with "${path}": the cache's own lock failed (${cause.message})`),
   }, fn);
 }
 
@@ -139,27 +140,77 @@ async function obtainTokens(
     try {
       deps.log.debug("refreshing tokens without the browser");
       const { id, ...rest } = await deps.refresh(provider, cached);
+      const receivedAt = Math.floor(now() / 1000);
       // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
-      const refreshed = id ? toEntry({ ...id, ...rest }, provider, cached.loggedInAt) : { ...cached, ...rest };
-      await deps.store.write(tokensName, { ...refreshed });
-      if (webIdentityUsable(refreshed, provider, now())) return refreshed;
-      deps.log.info(
-        webIdentityKind(provider) === "id_token"
-          ? "The identity provider refreshed the session but sent no new ID token; logging in again"
-          : "The identity provider refreshed the session but the new access token's expiry is unknown; logging in again",
-      );
+      const refreshed = id
+        ? toEntry({ ...id, ...rest }, provider, cached.loggedInAt, receivedAt)
+        : { ...cached, ...rest, receivedAt: webIdentityKind(provider) === "id_token" ? cached.receivedAt : receivedAt };
+      await storeTokens(deps, tokensName, refreshed);
+      // A token just issued is used whatever its lifetime, as long as it has not expired.
+      const fresh = webIdentityKind(provider) === "access_token" || id !== undefined;
+      if (webIdentityUsable(refreshed, provider, now(), { justIssued: fresh })) return refreshed;
+      deps.log.info(`${unusableRefresh(provider, refreshed, id !== undefined)}; logging in again`);
     } catch (error) {
       if (error instanceof IdTokenRefused) throw error;
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
-  const tokens = toEntry(await deps.login(provider), provider, Math.floor(now() / 1000));
-  await deps.store.write(tokensName, { ...tokens });
+  const loggedInAt = Math.floor(now() / 1000);
+  const tokens = toEntry(await deps.login(provider), provider, loggedInAt, loggedInAt);
+  await storeTokens(deps, tokensName, tokens);
   return tokens;
 }
 
+/** What was wrong with the token a refresh grant left for STS, as it happened. */
+function unusableRefresh(provider: Provider, refreshed: TokenEntry, newIdToken: boolean): string {
+  if (webIdentityKind(provider) === "access_token") {
+    return refreshed.accessTokenExpiresAt === undefined
+      ? "The identity provider refreshed the session but did not say when the new access token expires"
+      : "The identity provider refreshed the session with an access token that has already expired (check this machine's clock)";
+  }
+  return newIdToken
+    ? "The identity provider refreshed the session with an ID token that has already expired (check this machine's clock)"
+    : "The identity provider refreshed the session but sent no new ID token, and the cached one is too old";
+}
+
+/**
+ * Stores what was obtained. The cache is an optimisation: when it cannot be
+ * written (a full disk, a read-only file system), the answer is still given,
+ * with one warning per cache naming the directory and the cause.
+ */
+async function storeTokens(deps: CredentialDeps, name: string, tokens: TokenEntry): Promise<void> {
+  await storeBestEffort(deps, name, { ...tokens });
+}
+
+async function storeCredentials(deps: CredentialDeps, name: string, entry: CredentialEntry): Promise<void> {
+  await storeBestEffort(deps, name, { ...entry });
+}
+
+/** Caches already warned about in this process. */
+const unwritable = new WeakSet<CacheStore>();
+
+async function storeBestEffort(deps: CredentialDeps, name: string, data: Record<string, unknown>): Promise<void> {
+  try {
+    await deps.store.write(name, data);
+  } catch (error) {
+    if (!(error instanceof AwsOidcError)) throw error;
+    if (unwritable.has(deps.store)) return;
+    unwritable.add(deps.store);
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    deps.log.warn(
+      `Cannot write to the cache "${deps.store.dir}": ${cause}; the credentials are given but not cached, ` +
+        "so the next run logs in again (free some space or choose another directory with AWS_OIDC_CACHE_DIR)",
+    );
+  }
+}
+
 /** `clientId` is the provider's: an ID token was checked to be for it, and an access token's audience is the resource. */
-function toEntry(tokens: Tokens, provider: Pick<Provider, "clientId">, loggedInAt: number): TokenEntry {
+function toEntry(
+  tokens: Tokens,
+  provider: Pick<Provider, "clientId">,
+  loggedInAt: number,
+  receivedAt: number,
+): TokenEntry {
   const claims: IdTokenClaims = tokens.claims;
   return {
     issuer: claims.iss,
@@ -173,6 +224,7 @@ function toEntry(tokens: Tokens, provider: Pick<Provider, "clientId">, loggedInA
     accessTokenExpiresAt: tokens.accessTokenExpiresAt,
     refreshToken: tokens.refreshToken,
     loggedInAt,
+    receivedAt,
   };
 }
 
@@ -201,9 +253,7 @@ async function exchange(
     provider.sessionNameClaim,
   );
   deps.log.debug(
-    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} (${
-      deps.stsEndpoint ?? "default endpoint"
-    })`,
+    `assuming ${provider.roleArn} as "${sessionName}" in ${provider.region} at ${provider.stsEndpoint} (from ${provider.stsEndpointSource})`,
   );
   const { token } = webIdentityToken(tokens, provider);
   if (!token) {
@@ -223,7 +273,7 @@ async function exchange(
     roleSessionName: sessionName,
     durationSeconds: provider.duration,
     region: provider.region,
-    endpoint: deps.stsEndpoint,
+    endpoint: provider.stsEndpoint,
   };
   let credentials = await deps.assumeRole(request);
   if (provider.chain.length) {
@@ -248,6 +298,6 @@ async function exchange(
     sessionToken: credentials.sessionToken,
     expiration: credentials.expiration.toISOString(),
   };
-  await deps.store.write(credentialsName, { ...entry });
+  await storeCredentials(deps, credentialsName, entry);
   return entry;
 }

@@ -59,7 +59,7 @@ Deno.test("an expired ID token is refreshed; the refreshed one goes to STS", asy
   const { deps, calls, dir } = await harness(() => Promise.resolve(refreshed("alice", 3600, "rt-2")));
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);
-  await getCredentials(provider, deps);
+  await getCredentials(provider, { ...deps, now: () => Date.now() + 25_000 }); // 5 s left of 30: too old
   assert.deepEqual([calls.login, calls.refresh, calls.sts.length], [1, 1, 2]);
   assert.equal(calls.sts[1].roleSessionName, "alice@x");
   await Deno.remove(dir, { recursive: true });
@@ -72,9 +72,9 @@ Deno.test("a refresh response without an ID token falls back to the browser, kee
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);
   deps.login = () => (calls.login++, Promise.reject(new Error("the person closed the browser")));
-  await assert.rejects(getCredentials(provider, deps), /closed the browser/);
+  await assert.rejects(getCredentials(provider, { ...deps, now: () => Date.now() + 25_000 }), /closed the browser/);
   assert.deepEqual([calls.login, calls.refresh], [2, 1]);
-  assert.match(messages.join(""), /sent no new ID token; logging in again/);
+  assert.match(messages.join(""), /sent no new ID token, and the cached one is too old; logging in again/);
   const stored = await deps.store.read<TokenEntry>(
     (await deps.store.list()).find((name) => name.startsWith("tokens-"))!,
   );
@@ -90,7 +90,7 @@ Deno.test("a refused refresh (another subject, invalid_grant) opens the browser"
   );
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
   await getCredentials(provider, deps);
-  await getCredentials(provider, deps);
+  await getCredentials(provider, { ...deps, now: () => Date.now() + 25_000 });
   assert.deepEqual([calls.login, calls.refresh], [2, 1]);
   assert.match(messages.join(""), /different issuer, subject or audience; logging in again/);
   await Deno.remove(dir, { recursive: true });
@@ -130,4 +130,70 @@ Deno.test("token = access_token: the JWT access token goes to STS; an opaque one
   assert.equal(opaqueCalls.sts.length, 0);
   await Deno.remove(dir, { recursive: true });
   await Deno.remove(opaqueDir, { recursive: true });
+});
+
+/** Providers sharing an issuer and client id whose tokens are still not interchangeable. */
+const TOKEN_VARIANTS: [string, Partial<Provider>][] = [
+  ["auth_params", { authParams: { resource: "https://other.example" } }],
+  ["scopes", { scopes: ["openid", "groups"] }],
+  ["the client authentication", { clientSecret: "s3cret", clientAuth: "client_secret" }],
+  ["the flow", { flow: "device" }],
+];
+
+for (const [label, change] of TOKEN_VARIANTS) {
+  Deno.test(`regression: providers that differ only in ${label} share no tokens, and --no-cache on one leaves the other`, async () => {
+    const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+    const issued: string[] = [];
+    deps.login = () => {
+      calls.login++;
+      const fresh = tokens("alice", 3600, "rt");
+      issued.push(fresh.idToken!);
+      return Promise.resolve(fresh);
+    };
+    const other: Provider = { ...provider, name: "other", ...change };
+    await getCredentials(provider, deps);
+    await getCredentials(other, deps);
+    assert.equal(calls.login, 2, "the second provider logs in for itself");
+    assert.equal(calls.sts[1].webIdentityToken, issued[1]);
+    await getCredentials(other, deps, { noCache: true });
+    await getCredentials(provider, deps);
+    assert.equal(calls.sts.at(-1)?.webIdentityToken, issued[0], "the first provider still sends its own token");
+    await Deno.remove(dir, { recursive: true });
+  });
+}
+
+Deno.test("regression: the token kind sent to STS is part of the token identity", async () => {
+  const { deps, calls, dir } = await harness(() => Promise.reject(new Error("unused")));
+  const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
+  const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+  deps.login = () => (calls.login++, Promise.resolve({ ...tokens("alice", 3600), accessTokenExpiresAt: expiresAt }));
+  await getCredentials(provider, deps);
+  deps.login =
+    () => (calls.login++,
+      Promise.resolve({ ...tokens("alice", 3600), accessToken: jwt, accessTokenExpiresAt: expiresAt }));
+  await getCredentials({ ...provider, name: "access", token: "access_token" }, deps);
+  assert.equal(calls.login, 2, "an access-token provider does not reuse the other's opaque access token");
+  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("regression: short-lived tokens — a just-refreshed 20 s ID token is used, not a browser login", async () => {
+  let clock = Date.now();
+  /** `seconds` from the injected clock, as the IdP's exp claim would say. */
+  const lasting = (seconds: number) => Math.round(seconds + (clock - Date.now()) / 1000);
+  const { deps, calls, messages, dir } = await harness(() => Promise.resolve(refreshed("alice", lasting(20), "rt-2")));
+  deps.login = () => (calls.login++, Promise.resolve(tokens("alice", lasting(30), "rt-1")));
+  const withClock = { ...deps, now: () => clock };
+  await getCredentials(provider, withClock);
+  assert.deepEqual([calls.login, calls.refresh, calls.sts.length], [1, 0, 1]);
+  // 10 s into a 30 s token: the margin is a quarter of its lifetime (7.5 s), so it still goes to STS.
+  clock += 10_000;
+  await getCredentials(provider, withClock);
+  assert.deepEqual([calls.login, calls.refresh, calls.sts.length], [1, 0, 2]);
+  // 25 s in: too old; the refresh grant's fresh 20 s token is used at once.
+  clock += 15_000;
+  await getCredentials(provider, withClock);
+  assert.deepEqual([calls.login, calls.refresh, calls.sts.length], [1, 1, 3]);
+  assert.doesNotMatch(messages.join(""), /sent no new ID token|logging in again/);
+  await Deno.remove(dir, { recursive: true });
 });

@@ -166,8 +166,8 @@ export interface ListRolesRequest {
   profile?: string;
   /** Signing region; IAM is global, so it only picks the partition (us-east-1 for aws). */
   region: string;
-  /** Explicit endpoint (`AWS_ENDPOINT_URL_IAM`); undefined: IAM's global endpoint. */
-  endpoint?: string;
+  /** The endpoint aws-oidc chose (`AWS_ENDPOINT_URL_IAM`, `AWS_ENDPOINT_URL`, else the partition's). */
+  endpoint: string;
   /** Explicit credentials; undefined: the SDK's default chain with `profile`. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Called after each page, e.g. for --debug. */
@@ -181,6 +181,8 @@ export async function listRoles(request: ListRolesRequest): Promise<IamRole[]> {
     requestHandler: await fetchHandler(),
     region: request.region,
     endpoint: request.endpoint,
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
     profile: request.profile,
     maxAttempts: 3,
     ...(request.credentials ? { credentials: request.credentials } : {}),

@@ -51,6 +51,41 @@ export function partitionOfRegion(region: string): string {
   return "aws";
 }
 
+/** The DNS suffix of each partition's endpoints. */
+const DNS_SUFFIXES: Readonly<Record<string, string>> = {
+  "aws": "amazonaws.com",
+  "aws-cn": "amazonaws.com.cn",
+  "aws-us-gov": "amazonaws.com",
+  "aws-iso": "c2s.ic.gov",
+  "aws-iso-b": "sc2s.sgov.gov",
+  "aws-iso-e": "cloud.adc-e.uk",
+  "aws-iso-f": "csp.hci.ic.gov",
+  "aws-eusc": "amazonaws.eu",
+};
+
+/**
+ * The regional STS endpoint of `region` in its partition, the one the SDK would choose
+ * when nothing overrides it.
+ *
+ * @see https://docs.aws.amazon.com/general/latest/gr/sts.html
+ */
+export function defaultStsEndpoint(region: string): string {
+  return `https://sts.${region}.${DNS_SUFFIXES[partitionOfRegion(region)]}`;
+}
+
+/**
+ * IAM's endpoint in the partition of `region`: one global endpoint per partition.
+ *
+ * @see https://docs.aws.amazon.com/general/latest/gr/iam-service.html
+ */
+export function defaultIamEndpoint(region: string): string {
+  const partition = partitionOfRegion(region);
+  if (partition === "aws") return "https://iam.amazonaws.com";
+  if (partition === "aws-cn") return "https://iam.cn-north-1.amazonaws.com.cn";
+  if (partition === "aws-us-gov") return "https://iam.us-gov.amazonaws.com";
+  return `https://iam.${region}.${DNS_SUFFIXES[partition]}`;
+}
+
 /**
  * The console endpoints for `partition`. `signinUrl` (the provider's
  * `signin_url`, or `AWS_OIDC_SIGNIN_URL`) replaces the federation endpoint;

@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
  */
 import { UsageError } from "../errors.ts";
-import { splitCommand } from "../config/resolve.ts";
+import { type CredentialProcessLine, parseCredentialProcess } from "./credential_process.ts";
 
 /** The settings of one profile. */
 export type ProfileSettings = Record<string, string>;
@@ -41,19 +41,19 @@ export function parseAwsConfig(text: string): Map<string, ProfileSettings> {
   return profiles;
 }
 
-/** The aws-oidc `auth` arguments inside a profile's credential_process, e.g. `["google", "--duration", "7200"]`. */
+/**
+ * The aws-oidc `auth` arguments inside a profile's credential_process, e.g. `["google", "--duration", "7200"]`
+ * (read by {@link parseCredentialProcess}, which also gives the global options before `auth`).
+ */
 export function authArgumentsOf(credentialProcess: string, isSelf: (word: string) => boolean): string[] | undefined {
-  const words = splitCommand(credentialProcess);
-  const program = words.findIndex(isSelf);
-  if (program < 0) return undefined;
-  const auth = words.indexOf("auth", program + 1);
-  return auth < 0 ? undefined : words.slice(auth + 1);
+  return parseCredentialProcess(credentialProcess, isSelf)?.args;
 }
 
-/** A profile that runs aws-oidc: its `auth` arguments and region. */
+/** A profile that runs aws-oidc: its `auth` arguments, the global options before them, and its region. */
 export interface AwsOidcProfile {
   name: string;
   authArgs: string[];
+  globals: CredentialProcessLine["globals"];
   region?: string;
 }
 
@@ -81,11 +81,11 @@ export async function readAwsOidcProfile(
     });
   }
   const process = profile.credential_process;
-  const authArgs = process ? authArgumentsOf(process, isSelf) : undefined;
-  if (!authArgs) {
+  const line = process ? parseCredentialProcess(process, isSelf) : undefined;
+  if (!line) {
     throw new UsageError(`Profile "${name}" does not get its credentials from aws-oidc`, {
       hint: 'its credential_process should be "aws-oidc auth <provider> …"; or use exec --provider <name>',
     });
   }
-  return { name, authArgs, region: profile.region };
+  return { name, authArgs: line.args, globals: line.globals, region: profile.region };
 }

@@ -23,8 +23,8 @@ export interface AssumeRoleRequest {
   roleSessionName: string;
   durationSeconds: number;
   region: string;
-  /** Explicit endpoint; undefined: the SDK's regional default. */
-  endpoint?: string;
+  /** The endpoint aws-oidc resolved (config/resolve.ts); never left to the SDK. */
+  endpoint: string;
 }
 
 /** Calls STS; the error thrown says what to fix and keeps the AWS code. */
@@ -51,7 +51,7 @@ export interface ChainRequest {
   /** Requested per step; AWS caps chained sessions at one hour, so at most 3600 is asked for. */
   durationSeconds: number;
   region: string;
-  endpoint?: string;
+  endpoint: string;
 }
 
 /** AWS's limit for a role session reached by role chaining. */
@@ -86,16 +86,20 @@ type StsModule = typeof import("@aws-sdk/client-sts");
 type StsOutput = { Credentials?: import("@aws-sdk/client-sts").Credentials };
 
 async function callSts(
-  request: { roleArn: string; region: string; endpoint?: string; durationSeconds: number },
+  request: { roleArn: string; region: string; endpoint: string; durationSeconds: number },
   signWith: AwsCredentials | undefined,
   send: (client: InstanceType<StsModule["STSClient"]>) => Promise<StsOutput>,
   chainedFrom?: string,
 ): Promise<AwsCredentials> {
   const { STSClient } = await import("@aws-sdk/client-sts");
+  // Every setting the SDK would otherwise look up in the shared config (AWS_PROFILE's endpoint_url,
+  // use_fips_endpoint, use_dualstack_endpoint) is given here: aws-oidc alone chooses where tokens go.
   const client = new STSClient({
     requestHandler: await fetchHandler(),
     region: request.region,
     endpoint: request.endpoint,
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
     maxAttempts: 3,
     ...(signWith ? { credentials: signWith } : {}),
   });

@@ -5,9 +5,10 @@
  */
 import type { Provider } from "../config/resolve.ts";
 import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
+import { partitionOfRegion } from "../aws/partition.ts";
 
 /**
- * The tokens of one provider identity (issuer + client id). Client credentials
+ * The tokens of one token identity (see {@link requestIdentity}). Client credentials
  * yield no ID token: then `idTokenExpiresAt`, `sub`, `aud` and `claims` are the
  * JWT access token's.
  */
@@ -27,6 +28,8 @@ export interface TokenEntry {
   refreshToken?: string;
   /** Epoch seconds of the last browser login. */
   loggedInAt: number;
+  /** Epoch seconds at which these tokens arrived (login or refresh): with the expiry, their lifetime. */
+  receivedAt?: number;
 }
 
 /** STS credentials of one credential set. */
@@ -59,7 +62,7 @@ export function isTokenEntry(data: Record<string, unknown>): boolean {
     isNumber(data.idTokenExpiresAt) && isString(data.sub) && Array.isArray(data.aud) && data.aud.every(isString) &&
     typeof data.claims === "object" && data.claims !== null && !Array.isArray(data.claims) &&
     isString(data.accessToken) && optional(data.accessTokenExpiresAt, isNumber) &&
-    optional(data.refreshToken, isString) && isNumber(data.loggedInAt);
+    optional(data.refreshToken, isString) && isNumber(data.loggedInAt) && optional(data.receivedAt, isNumber);
 }
 
 /** Like {@link isTokenEntry}, for a {@link CredentialEntry}. */
@@ -82,31 +85,57 @@ function optional(value: unknown, check: (value: unknown) => boolean): boolean {
   return value === undefined || check(value);
 }
 
-/** The key of a provider's token file. */
+/** The key of a provider's token file: see {@link requestIdentity}. */
 export function tokenKey(provider: Provider): TokenKey {
-  return { kind: "tokens", issuer: provider.providerUrl, clientId: provider.clientId };
+  return requestIdentity(provider).tokens;
 }
 
-/** The key of a provider's credential file for its role, duration, region and session naming. */
+/** The key of a provider's credential file: see {@link requestIdentity}. */
 export function credentialKey(provider: Provider): CredentialKey {
-  return {
-    kind: "credentials",
+  return requestIdentity(provider).credentials;
+}
+
+/**
+ * The one description of what a provider's answers depend on, from which every
+ * cache name is derived (the full path, the fast path's index, status and
+ * logout alike): for tokens, the client and how it gets which token; for
+ * credentials, those tokens plus the role, chain, duration, region, partition,
+ * session naming and the STS endpoint as resolved.
+ */
+export function requestIdentity(provider: Provider): { tokens: TokenKey; credentials: CredentialKey } {
+  const tokens: TokenKey = {
+    kind: "tokens",
     issuer: provider.providerUrl,
     clientId: provider.clientId,
-    roleArn: provider.roleArn,
-    duration: provider.duration,
-    region: provider.region,
-    sessionName: provider.sessionNameClaim,
-    chain: provider.chain.length ? provider.chain : undefined,
-    endpoint: provider.stsEndpoint,
+    clientAuth: provider.clientAuth,
+    flow: provider.flow,
+    scopes: [...new Set(provider.scopes)].sort(),
+    authParams: provider.authParams,
+    token: webIdentityKind(provider),
+  };
+  const { kind: _kind, ...tokenIdentity } = tokens;
+  return {
+    tokens,
+    credentials: {
+      kind: "credentials",
+      tokens: tokenIdentity,
+      roleArn: provider.roleArn,
+      chain: provider.chain,
+      duration: provider.duration,
+      region: provider.region,
+      partition: partitionOfRegion(provider.region),
+      sessionName: provider.sessionNameClaim,
+      endpoint: provider.stsEndpoint,
+    },
   };
 }
 
 /** File names of a provider's two cache files. */
 export async function cacheNames(provider: Provider): Promise<{ tokens: string; credentials: string }> {
+  const identity = requestIdentity(provider);
   return {
-    tokens: await cacheFileName(tokenKey(provider)),
-    credentials: await cacheFileName(credentialKey(provider)),
+    tokens: await cacheFileName(identity.tokens),
+    credentials: await cacheFileName(identity.credentials),
   };
 }
 
@@ -134,12 +163,24 @@ export function servableCredentials(
   return expires - nowMs > refreshWindow(provider) * 1000 ? credentials : undefined;
 }
 
-/** Seconds a token must still be valid for to be sent to STS. */
+/** The most a token must still be valid for to be sent to STS, in seconds. */
 export const ID_TOKEN_MARGIN = 60;
+
+/**
+ * Seconds a token expiring at `expiresAt` must still be valid for to be sent
+ * to STS: {@link ID_TOKEN_MARGIN}, or a quarter of its lifetime when that is
+ * shorter (IdPs may issue tokens of a minute or less). Without `receivedAt`
+ * (entries of older versions) the lifetime is unknown, and the full margin applies.
+ */
+export function tokenMargin(expiresAt: number, receivedAt: number | undefined): number {
+  if (receivedAt === undefined) return ID_TOKEN_MARGIN;
+  return Math.min(ID_TOKEN_MARGIN, Math.max(0, expiresAt - receivedAt) / 4);
+}
 
 /** True when the cached ID token can still go to STS. */
 export function idTokenUsable(tokens: TokenEntry | undefined, nowMs: number): boolean {
-  return tokens !== undefined && tokens.idTokenExpiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+  return tokens !== undefined &&
+    tokens.idTokenExpiresAt - nowMs / 1000 > tokenMargin(tokens.idTokenExpiresAt, tokens.receivedAt);
 }
 
 /** Which token goes to STS: client credentials have only the access token; otherwise `token` decides. */
@@ -157,13 +198,19 @@ export function webIdentityToken(
     : { token: tokens.idToken, expiresAt: tokens.idTokenExpiresAt };
 }
 
-/** True when the cached token that goes to STS (see {@link webIdentityKind}) can still be sent. */
+/**
+ * True when the cached token that goes to STS (see {@link webIdentityKind}) can still be sent: more than
+ * its {@link tokenMargin} left, or, when it was `justIssued`, any time at all (STS checks only `exp`).
+ */
 export function webIdentityUsable(
   tokens: TokenEntry | undefined,
   provider: Pick<Provider, "flow" | "token">,
   nowMs: number,
+  options: { justIssued?: boolean } = {},
 ): boolean {
   if (tokens === undefined) return false;
   const { token, expiresAt } = webIdentityToken(tokens, provider);
-  return Boolean(token) && expiresAt !== undefined && expiresAt - nowMs / 1000 > ID_TOKEN_MARGIN;
+  if (!token || expiresAt === undefined) return false;
+  const margin = options.justIssued ? 0 : tokenMargin(expiresAt, tokens.receivedAt);
+  return expiresAt - nowMs / 1000 > margin;
 }

@@ -10,6 +10,7 @@
  * Loaded on the fast cached path: Deno APIs and local modules only.
  */
 import type { CacheStore } from "./store.ts";
+import { CACHE_VERSION } from "./keys.ts";
 import { envName, FIELDS } from "../config/fields.ts";
 
 /** What one invocation needs to answer from the cache. */
@@ -52,7 +53,7 @@ export function fastIndexName(
     return value === undefined ? [] : [[name, value]];
   });
   const fingerprint = JSON.stringify({
-    v: 1,
+    v: CACHE_VERSION,
     args,
     config: [configFile, config],
     env: relevant,

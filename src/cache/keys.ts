@@ -9,30 +9,44 @@
 /** What a cache file's name looks like (never a path): checked before any file is opened. */
 export const CACHE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*\.json$/;
 
-/** Bumped when the layout of a cache file changes; older files then simply miss. */
-export const CACHE_VERSION = 1;
+/**
+ * Bumped when the layout of a cache file or of a key changes; files of other
+ * versions then simply miss, and stay for the version that wrote them.
+ */
+export const CACHE_VERSION = 2;
 
-/** The tokens one OIDC client holds at one issuer. */
+/**
+ * What a provider's tokens depend on: who the client is at which issuer, how it
+ * authenticates and obtains tokens, what it asks for, and which token goes to
+ * STS. Two providers share tokens only when all of this is equal.
+ */
 export interface TokenKey {
   kind: "tokens";
   issuer: string;
   clientId: string;
+  clientAuth: "none" | "client_secret" | "private_key_jwt";
+  flow: string;
+  /** Sorted, without duplicates: the order scopes are asked in changes nothing. */
+  scopes: string[];
+  authParams: Record<string, string>;
+  /** Which token goes to STS. */
+  token: "id_token" | "access_token";
 }
 
-/** AWS credentials for one role, obtained with one client's tokens. */
+/** AWS credentials for one role, obtained with the tokens of one {@link TokenKey}. */
 export interface CredentialKey {
   kind: "credentials";
-  issuer: string;
-  clientId: string;
+  tokens: Omit<TokenKey, "kind">;
   roleArn: string;
+  /** Roles assumed after `roleArn`, in order. */
+  chain: string[];
   /** Session duration in seconds. */
   duration: number;
   region: string;
+  partition: string;
   sessionName?: string;
-  /** Roles assumed after `roleArn`, in order. */
-  chain?: string[];
-  /** A non-default STS endpoint: credentials from a stand-in must never be served for real AWS. */
-  endpoint?: string;
+  /** The STS endpoint as aws-oidc resolved it: credentials from a stand-in are never served for real AWS. */
+  endpoint: string;
 }
 
 export type CacheKey = TokenKey | CredentialKey;

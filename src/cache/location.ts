@@ -42,3 +42,16 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Every cache the options reach: the node-local one first (when there is one),
+ * then the shared one it was seeded from, if it exists. A logout must end the
+ * session in all of them, or the next node would seed it back.
+ */
+export async function openCaches(location: CacheLocation): Promise<CacheStore[]> {
+  const nodeLocal = location.nodeLocal || location.env("AWS_OIDC_NODE_LOCAL_CACHE");
+  const first = await openCache(location);
+  const shared = cacheDir(undefined, location.env);
+  if (!nodeLocal || shared === first.dir || !(await exists(shared))) return [first];
+  return [first, await openCacheStore(shared, { onProblem: location.onProblem })];
+}

@@ -11,6 +11,11 @@ export interface LockOptions {
   timeoutSeconds: number;
   /** Called once when the lock is held by another process (so the person knows why nothing happens). */
   onWait?: () => void;
+  /**
+   * Called when the lock file cannot be created beside the cache (a read-only file system): then the
+   * same-named lock in {@link fallbackLockDir} is used, so parallel logins are still one.
+   */
+  onFallback?: (path: string, cause: Error) => void;
 }
 
 const WAIT_NOTICE_MS = 250;
@@ -19,12 +24,17 @@ const WAIT_NOTICE_MS = 250;
 export async function withLock<T>(path: string, options: LockOptions, fn: () => Promise<T>): Promise<T> {
   let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+    file = await openLockFile(path);
   } catch (error) {
-    throw new AwsOidcError(`Cannot open lock file "${path}": ${(error as Error).message}`, {
-      hint: "check the cache directory's permissions, or use --node-local-cache on shared home directories",
-      cause: error,
-    });
+    const fallback = await fallbackLockDir();
+    const name = path.split(/[\\/]/).at(-1)!;
+    if (!fallback || error instanceof Deno.errors.NotFound) throw cannotOpen(path, error);
+    try {
+      file = await openLockFile(`${fallback}/${name}`);
+    } catch {
+      throw cannotOpen(path, error);
+    }
+    options.onFallback?.(`${fallback}/${name}`, error as Error);
   }
   try {
     await acquire(file, options);
@@ -35,6 +45,37 @@ export async function withLock<T>(path: string, options: LockOptions, fn: () => 
     }
   } finally {
     file.close();
+  }
+}
+
+async function openLockFile(path: string): Promise<Deno.FsFile> {
+  return await Deno.open(path, { read: true, write: true, create: true, mode: 0o600 });
+}
+
+function cannotOpen(path: string, error: unknown): AwsOidcError {
+  return new AwsOidcError(`Cannot open lock file "${path}": ${(error as Error).message}`, {
+    hint: "check the cache directory's permissions, or use --node-local-cache on shared home directories",
+    cause: error,
+  });
+}
+
+/**
+ * `/tmp/aws-oidc-<uid>-locks`, created 0700, for locks when the cache's own
+ * directory cannot hold one; undefined when it is not a private directory of
+ * this user (another user could otherwise hold or watch our locks) or on Windows.
+ */
+export async function fallbackLockDir(): Promise<string | undefined> {
+  if (Deno.build.os === "windows") return undefined;
+  try {
+    const uid = Deno.uid();
+    const dir = `/tmp/aws-oidc-${uid}-locks`;
+    await Deno.mkdir(dir, { mode: 0o700 }).catch((error) => {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    });
+    const info = await Deno.lstat(dir);
+    return info.isDirectory && info.uid === uid && (info.mode! & 0o077) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -20,11 +20,12 @@ export interface CacheStore {
   readonly dir: string;
   /**
    * The data last written under `name` (without the version field), or
-   * undefined when the file is absent, unreadable, corrupted (not JSON, not an
-   * object, or `v` is not {@link CACHE_VERSION}), a symlink or not a regular
-   * file. Each problem is reported once; a corrupted file or a symlink is
+   * undefined when the file is absent, unreadable, of another format version
+   * (`v` is not {@link CACHE_VERSION}: left alone, another installed version may
+   * own it), corrupted (not JSON, not an object, no `v`), a symlink or not a
+   * regular file. Each problem is reported once; a corrupted file or a symlink is
    * removed so the next write replaces it. Never throws for a file's content.
-   * `isValid` checks the data's shape; data that fails it counts as corrupted.
+   * `isValid` checks the shape of data of our own version; data that fails it counts as corrupted.
    */
   read<T>(name: string, isValid?: (data: Record<string, unknown>) => boolean): Promise<T | undefined>;
   /**
@@ -92,6 +93,8 @@ class FileCacheStore implements CacheStore {
     }
     const parsed = parseJson(bytes);
     const { v: version, ...data } = isRecord(parsed) ? parsed : {};
+    // Another installed version's file is not ours to judge: it misses and stays (see keys.ts).
+    if (version !== undefined && version !== CACHE_VERSION) return undefined;
     if (version !== CACHE_VERSION || (isValid && !isValid(data))) {
       return await this.#discard(name, "was corrupted and has been discarded");
     }

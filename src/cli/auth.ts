@@ -156,7 +156,13 @@ export async function auth(
     providerName: input.name,
     env: context.env,
   });
-  const { config, provider } = await loadConfigAndProvider(input.name, input.flags, input.globals, context, log);
+  const { config, provider, interactiveChoice } = await loadConfigAndProvider(
+    input.name,
+    input.flags,
+    input.globals,
+    context,
+    log,
+  );
   const store = await openStore(input.cache, context, log);
   const mode = { noCache: input.cache.cache === false, forceLogin: input.cache.forceLogin };
   const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
@@ -165,8 +171,10 @@ export async function auth(
     log,
     lockPath: `${store.dir}/aws-credentials.lock`,
   });
-  // The fast path prints credential_process JSON only.
-  if (output.format === "process" && context.argv[0] === "auth" && config.exists && !mode.noCache && !mode.forceLogin) {
+  // The fast path prints credential_process JSON only, and answers only what the invocation alone determines:
+  // never a role a person picked on the terminal.
+  const determined = config.exists && !interactiveChoice && !mode.noCache && !mode.forceLogin;
+  if (output.format === "process" && context.argv[0] === "auth" && determined) {
     await rememberForFastPath(provider, store, config, context);
   }
 }

@@ -1,5 +1,6 @@
 /** What every command gets from the entry point: the outside world, injectable for tests. */
 import type { Log } from "../log.ts";
+import type { CredentialDeps } from "../credentials.ts";
 
 /** The process's environment and streams. */
 export interface CliContext {
@@ -13,6 +14,8 @@ export interface CliContext {
   interactive: () => boolean;
   /** Builds the log once global flags are known. */
   makeLog: (options: { debug: boolean; quiet: boolean }) => Log;
+  /** The identity provider and STS as the credential pipeline reaches them; absent: the real ones. */
+  services?: Pick<CredentialDeps, "login" | "refresh" | "assumeRole" | "assumeChain">;
 }
 
 /** Global options every command understands. */

@@ -34,16 +34,8 @@ Examples:
         configPath: configPath(options.config, context.env),
         env: context.env,
         only: options.provider,
-        valueFlags: valueFlags(program),
       });
       context.stdout(options.json ? `${JSON.stringify(results)}\n` : renderReport(results) + summary(results) + "\n");
       if (results.some((result) => result.status === "fail")) throw new QuietExit(1);
     });
-}
-
-/** The flags of `auth` and the global flags that take a value. */
-function valueFlags(program: Command): Set<string> {
-  const auth = program.commands.find((command) => command.name() === "auth");
-  const options = [...program.options, ...(auth?.options ?? [])].filter((option) => option.required || option.optional);
-  return new Set(options.flatMap((option) => [option.long, option.short].filter((flag) => flag !== undefined)));
 }

@@ -141,7 +141,8 @@ export async function resolveTarget(
     provider: parsed.name,
     flags,
     cache: { ...parsed.cache, ...definedOnly(input.cache) },
-    globals: { ...parsed.globals, ...definedOnly(input.globals) },
+    // Global options before `auth` in the line, then those after it, then the command line's.
+    globals: { ...profile.globals, ...definedOnly(parsed.globals), ...definedOnly(input.globals) },
   };
 }
 

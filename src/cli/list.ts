@@ -1,4 +1,5 @@
 /** `aws-oidc list`: the IAM roles whose trust policy lets an OIDC audience (client id) in. */
+import { defaultIamEndpoint } from "../aws/partition.ts";
 import { type Command, Option } from "commander";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
 import { providerNames, resolveProvider } from "../config/resolve.ts";
@@ -88,10 +89,12 @@ export async function list(
     `looking for roles with a condition on "${query.claim}"` +
       (query.clientId === undefined ? "" : ` that admits "${query.clientId}"`),
   );
+  const region = context.env("AWS_REGION") || context.env("AWS_DEFAULT_REGION") || "us-east-1";
   const roles = await deps.listRoles({
     profile: input.flags.profile,
-    region: context.env("AWS_REGION") || context.env("AWS_DEFAULT_REGION") || "us-east-1",
-    endpoint: context.env("AWS_ENDPOINT_URL_IAM") || undefined,
+    region,
+    // aws-oidc chooses the endpoint; the SDK would otherwise take endpoint_url from the profile's shared config.
+    endpoint: context.env("AWS_ENDPOINT_URL_IAM") || context.env("AWS_ENDPOINT_URL") || defaultIamEndpoint(region),
     onPage: (page, count) => log.debug(`ListRoles page ${page}: ${count} roles`),
   });
   for (const role of roles) {

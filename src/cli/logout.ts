@@ -25,7 +25,7 @@ import {
 import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
-import { type CacheOptions, loadProvider, openStore } from "./setup.ts";
+import { type CacheOptions, loadProvider, openStores } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** Whom to log out: one provider (with its setting flags) or every cached session. */
@@ -92,23 +92,28 @@ export async function logout(
   deps: LogoutDeps = { revoke: revokeToken },
 ): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const store = await openStore(input.cache, context, log);
+  // A node-local cache was seeded from the shared one: the session ends in both, or the next node seeds it back.
+  const [store, ...seededFrom] = await openStores(input.cache, context, log);
+  const stores = [store, ...seededFrom];
   const failures: AwsOidcError[] = [];
-  const end = async (file: string, provider: Provider | undefined) => {
-    const failure = await endTokenSession(store, file, provider, { deps, log });
+  const revoked = new Set<string>();
+  const end = async (from: CacheStore, file: string, provider: Provider | undefined) => {
+    const failure = await endTokenSession(from, file, provider, { deps, log, revoked });
     if (failure) failures.push(failure);
   };
   if (input.target.all) {
     const providers = await providersByTokenFile(input.globals, context, log);
     let removed = 0;
-    for (const file of await store.list()) {
-      if (file.startsWith("tokens-")) await end(file, providers.get(file)?.[0]);
-      // Everything goes, the fast path's index included; only sessions are counted.
-      if (await store.remove(file) && /^(tokens|credentials)-/.test(file)) removed++;
+    for (const each of stores) {
+      for (const file of await each.list()) {
+        if (file.startsWith("tokens-")) await end(each, file, providers.get(file)?.[0]);
+        // Everything goes, the fast path's index included; only sessions are counted.
+        if (await each.remove(file) && /^(tokens|credentials)-/.test(file)) removed++;
+      }
     }
     log.info(
       removed === 0
-        ? `No cached sessions in "${store.dir}"`
+        ? `No cached sessions in ${stores.map((each) => `"${each.dir}"`).join(" or ")}`
         : `Removed ${count(removed, "cached token and credential file")}`,
     );
   } else {
@@ -118,8 +123,13 @@ export async function logout(
     const sharing = (await providersByTokenFile(input.globals, context, log)).get(files.tokens) ?? [];
     const names = new Set([provider.name, ...sharing.map((other) => other.name)]);
     const removed = await withIdentityLock(provider, { store, log }, files, async () => {
-      await end(files.tokens, provider);
-      return (await store.remove(files.tokens) ? 1 : 0) + await removeCredentialsOf(store, names, provider);
+      let removed = 0;
+      for (const each of stores) {
+        await end(each, files.tokens, provider);
+        removed += (await each.remove(files.tokens) ? 1 : 0) +
+          await removeCredentialsOf(each, names, { ...provider, tokens: files.tokens });
+      }
+      return removed;
     });
     log.info(
       removed === 0
@@ -147,7 +157,7 @@ async function endTokenSession(
   store: CacheStore,
   file: string,
   provider: Provider | undefined,
-  options: { deps: LogoutDeps; log: Log },
+  options: { deps: LogoutDeps; log: Log; revoked: Set<string> },
 ): Promise<AwsOidcError | undefined> {
   const { deps, log } = options;
   const entry = await store.read<TokenEntry>(file, isTokenEntry);
@@ -155,7 +165,7 @@ async function endTokenSession(
   const [token, hint]: [string | undefined, TokenTypeHint] = entry.refreshToken
     ? [entry.refreshToken, "refresh_token"]
     : [entry.accessToken, "access_token"];
-  if (!token) return undefined;
+  if (!token || options.revoked.has(token)) return undefined; // a seeded copy of a session already ended
   log.secret(token);
   const what = hint === "refresh_token" ? "refresh token" : "access token";
   if (!provider) {
@@ -164,6 +174,7 @@ async function endTokenSession(
     );
     return undefined;
   }
+  options.revoked.add(token);
   try {
     if (await deps.revoke(provider, token, hint)) {
       log.info(`Revoked the ${what} at "${provider.providerUrl}"`);
@@ -182,20 +193,32 @@ async function endTokenSession(
 /**
  * Deletes the credential files obtained with the logged-out identity: those
  * recording its issuer and client id, and those of the providers in `names`
- * (the one logged out and any other sharing its tokens).
+ * (the one logged out and any other sharing its tokens), and the fast path's
+ * index entries that point at them or at the token file.
  */
 async function removeCredentialsOf(
   store: CacheStore,
   names: Set<string>,
-  identity: { providerUrl: string; clientId: string },
+  identity: { providerUrl: string; clientId: string; tokens: string },
 ): Promise<number> {
   let removed = 0;
-  for (const file of await store.list()) {
+  const gone = new Set<string>();
+  const files = await store.list();
+  for (const file of files) {
     if (!file.startsWith("credentials-")) continue;
     const entry = await store.read<CredentialEntry>(file, isCredentialEntry);
     if (!entry) continue;
     const sameIdentity = entry.issuer === identity.providerUrl && entry.clientId === identity.clientId;
-    if ((sameIdentity || names.has(entry.provider)) && await store.remove(file)) removed++;
+    if (sameIdentity || names.has(entry.provider)) {
+      gone.add(file);
+      if (await store.remove(file)) removed++;
+    }
+  }
+  // The fast path's index entries that pointed at them (or at the tokens) go too; they are not counted.
+  for (const file of files) {
+    if (!file.startsWith("fastpath-")) continue;
+    const index = await store.read<{ tokens?: unknown; credentials?: unknown }>(file);
+    if (index && (gone.has(String(index.credentials)) || index.tokens === identity.tokens)) await store.remove(file);
   }
   return removed;
 }

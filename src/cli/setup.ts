@@ -6,7 +6,7 @@ import type { Log } from "../log.ts";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
 import { type FlagValues, type Provider, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
 import { pickRole } from "./pick.ts";
-import { openCache } from "../cache/location.ts";
+import { openCache, openCaches } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
 import type { CredentialDeps } from "../credentials.ts";
 import { loginByFlow } from "../oidc/flows.ts";
@@ -31,17 +31,21 @@ export async function loadProvider(
   return (await loadConfigAndProvider(name, flags, globals, context, log)).provider;
 }
 
-/** {@link loadProvider}, also returning the config file it read. */
+/**
+ * {@link loadProvider}, also returning the config file it read, and whether a person chose the role on the
+ * terminal (then the arguments, config and environment alone do not determine the answer).
+ */
 export async function loadConfigAndProvider(
   name: string,
   flags: FlagValues,
   globals: GlobalOptions,
   context: CliContext,
   log: Log,
-): Promise<{ config: ConfigFile; provider: Provider }> {
+): Promise<{ config: ConfigFile; provider: Provider; interactiveChoice: boolean }> {
   const config = await loadConfigFile(configPath(globals.config, context.env));
   for (const warning of config.warnings) log.warn(warning);
   let provider: Provider;
+  let interactiveChoice = false;
   try {
     provider = resolveProvider({ config, name, flags, env: context.env });
   } catch (error) {
@@ -49,9 +53,10 @@ export async function loadConfigAndProvider(
     if (!(error instanceof RoleChoiceNeeded) || !context.interactive()) throw error;
     const role = await pickRole(name, error.choices, log);
     provider = resolveProvider({ config, name, flags: { ...flags, role }, env: context.env });
+    interactiveChoice = true;
   }
   log.secret(provider.clientSecret);
-  return { config, provider };
+  return { config, provider, interactiveChoice };
 }
 
 /** Opens the cache (node-local when asked), reporting repairs on stderr. */
@@ -59,8 +64,13 @@ export async function openStore(options: CacheOptions, context: CliContext, log:
   return await openCache({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
 }
 
+/** The cache {@link openStore} opens, then the shared one a node-local cache was seeded from. */
+export async function openStores(options: CacheOptions, context: CliContext, log: Log): Promise<CacheStore[]> {
+  return await openCaches({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
+}
+
 /** The real outside world for the credential pipeline. */
-export function credentialDeps(provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
+export function credentialDeps(_provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
   const platform = currentPlatform();
   return {
     log,
@@ -70,6 +80,6 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     refresh: refreshTokens,
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,
-    stsEndpoint: provider.stsEndpoint,
+    ...context.services,
   };
 }

@@ -6,7 +6,8 @@
  */
 import { configPath, loadConfigFile } from "../config/load.ts";
 import { providerNames } from "../config/resolve.ts";
-import { authArgumentsOf, awsConfigPath, parseAwsConfig } from "../aws/profiles.ts";
+import { awsConfigPath, parseAwsConfig } from "../aws/profiles.ts";
+import { parseCredentialProcess } from "../aws/credential_process.ts";
 
 /** Provider names, in config order. */
 export async function completeProviders(
@@ -28,7 +29,8 @@ export async function completeProfiles(
   try {
     const profiles = parseAwsConfig(await Deno.readTextFile(awsConfigPath(env)));
     return [...profiles].filter(([, settings]) =>
-      settings.credential_process !== undefined && authArgumentsOf(settings.credential_process, isSelf) !== undefined
+      settings.credential_process !== undefined &&
+      parseCredentialProcess(settings.credential_process, isSelf) !== undefined
     ).map(([name]) => name);
   } catch {
     return [];

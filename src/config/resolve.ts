@@ -9,6 +9,9 @@ import { ConfigError } from "../errors.ts";
 import type { ConfigFile, RawTable } from "./load.ts";
 import { envName, FIELDS, type FieldSpec, type ProviderKey } from "./fields.ts";
 import { parseRoleArn } from "../aws/arn.ts";
+import { defaultStsEndpoint } from "../aws/partition.ts";
+/** `AWS_OIDC_PRIVATE_KEY` (oidc/client_key.ts, not imported: it loads jose). */
+const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
 import {
   detectType,
   expandPreset,
@@ -44,8 +47,16 @@ export interface Provider {
   /** Loopback redirect URI template; `{port}` is replaced by the listener's port. */
   redirectUri: string;
   region: string;
-  /** `sts_endpoint`, else `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`; undefined: the SDK's regional endpoint. */
-  stsEndpoint?: string;
+  /**
+   * The STS endpoint every call goes to: `--sts-endpoint` / `AWS_OIDC_STS_ENDPOINT` / `sts_endpoint`, else
+   * `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL`, else the region's endpoint in its partition. Never left to the
+   * SDK, which would read `endpoint_url` from the shared config's `AWS_PROFILE` behind our back.
+   */
+  stsEndpoint: string;
+  /** Where {@link stsEndpoint} came from, for `doctor` and `--debug`. */
+  stsEndpointSource: string;
+  /** How the client authenticates at the token endpoint (see oidc/connect.ts): part of the token identity. */
+  clientAuth: ClientAuthKind;
   sessionNameClaim?: string;
   disablePkce: boolean;
   disableNonce: boolean;
@@ -68,6 +79,9 @@ export interface Provider {
   privateKeyFile?: string;
   keyId?: string;
 }
+
+/** Client authentication: `private_key_jwt` with a key (file or `AWS_OIDC_PRIVATE_KEY`), else a secret, else none. */
+export type ClientAuthKind = "none" | "client_secret" | "private_key_jwt";
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
 export type FlagValues = Partial<Record<ProviderKey, string | string[]>>;
@@ -143,6 +157,8 @@ export function resolveProvider(input: ResolveInput): Provider {
       hint: `add client_secret = … to its [[AuthProvider]] table in "${input.config.path}" or pass --client-secret`,
     });
   }
+  const region = get("region", checkRegion) ?? fallbackRegion(input.env);
+  const privateKeyFile = get("private_key_file", checkNonEmpty);
   return {
     name: input.name,
     type: explicitType ?? detectType(providerUrl),
@@ -156,10 +172,13 @@ export function resolveProvider(input: ResolveInput): Provider {
     agent: get("agent", checkAgent),
     scopes: withOpenId(get("scopes", checkScopes) ?? [...DEFAULT_SCOPES, ...expansion?.extraScopes ?? []]),
     redirectUri: get("redirect_uri", checkRedirectUri) ?? DEFAULT_REDIRECT_URI,
-    region: get("region", checkRegion) ?? fallbackRegion(input.env),
-    stsEndpoint: get("sts_endpoint", checkHttpUrl) ??
-      (input.env("AWS_ENDPOINT_URL_STS") || input.env("AWS_ENDPOINT_URL")) ??
-      undefined,
+    region,
+    ...stsEndpointOf(pick("sts_endpoint"), region, input.env),
+    clientAuth: privateKeyFile !== undefined || input.env(PRIVATE_KEY_ENV)
+      ? "private_key_jwt"
+      : clientSecret !== undefined
+      ? "client_secret"
+      : "none",
     sessionNameClaim: get("session_name_claim", checkNonEmpty),
     disablePkce: get("disable_pkce", checkBoolean) ?? false,
     disableNonce: get("disable_nonce", checkBoolean) ?? false,
@@ -171,9 +190,29 @@ export function resolveProvider(input: ResolveInput): Provider {
     signinUrl: get("signin_url", checkSigninUrl),
     flow: get("flow", (found) => checkChoice(found, "flow", LOGIN_FLOWS)) ?? "browser",
     token: get("token", (found) => checkChoice(found, "token", ["id_token", "access_token"] as const)) ?? "id_token",
-    privateKeyFile: get("private_key_file", checkNonEmpty),
+    privateKeyFile,
     keyId: get("key_id", checkNonEmpty),
   };
+}
+
+/** The STS endpoint and where it came from; see {@link Provider.stsEndpoint}. */
+function stsEndpointOf(
+  configured: Sourced | undefined,
+  region: string,
+  env: (name: string) => string | undefined,
+): { stsEndpoint: string; stsEndpointSource: string } {
+  if (configured) {
+    const named = /^(--|AWS_)/.test(configured.source);
+    return {
+      stsEndpoint: checkHttpUrl(configured),
+      stsEndpointSource: named ? configured.source : `sts_endpoint in ${configured.source}`,
+    };
+  }
+  for (const name of ["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"]) {
+    const value = env(name);
+    if (value) return { stsEndpoint: checkHttpUrl({ value, source: name }), stsEndpointSource: name };
+  }
+  return { stsEndpoint: defaultStsEndpoint(region), stsEndpointSource: `the default for region "${region}"` };
 }
 
 const PRESET_INPUTS: readonly PresetInputKey[] = ["domain", "tenant", "realm", "authorization_server"];

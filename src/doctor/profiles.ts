@@ -3,9 +3,10 @@
  * whose `credential_process` runs aws-oidc names a program that exists and a
  * provider that the config it reads defines.
  */
-import { authArgumentsOf, awsConfigPath, parseAwsConfig } from "../aws/profiles.ts";
+import { awsConfigPath, parseAwsConfig } from "../aws/profiles.ts";
+import { parseCredentialProcess } from "../aws/credential_process.ts";
 import { loadConfigFile } from "../config/load.ts";
-import { providerNames, splitCommand } from "../config/resolve.ts";
+import { providerNames } from "../config/resolve.ts";
 import { isThisProgram } from "../cli/exec.ts";
 import { joinPath } from "../paths.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
@@ -20,8 +21,6 @@ export interface ProfileCheckInput {
   providers: string[];
   /** Only profiles that use this provider. */
   only?: string;
-  /** The `auth` flags that take a value (`--duration 7200`), so the provider name can be told from values. */
-  valueFlags: Set<string>;
 }
 
 /** One result per aws-oidc profile; a warning when there is none. */
@@ -40,10 +39,9 @@ export async function checkProfiles(input: ProfileCheckInput): Promise<CheckResu
   const results: CheckResult[] = [];
   for (const [name, settings] of parseAwsConfig(text)) {
     const line = settings.credential_process;
-    const words = line ? splitCommand(line) : [];
-    const authArgs = line ? authArgumentsOf(line, isThisProgram) : undefined;
-    if (!authArgs) continue;
-    const { provider, config } = providerOf(authArgs, input.valueFlags);
+    const parsed = line ? parseCredentialProcess(line, isThisProgram) : undefined;
+    if (!parsed) continue;
+    const { words, provider, config } = parsed;
     if (input.only !== undefined && provider !== input.only) continue;
     results.push(await checkProfile(name, { words, provider, config }, input));
   }
@@ -104,22 +102,6 @@ async function checkProfile(
     });
   }
   return ok("profile", `${what} runs "${program}" for provider "${line.provider}"`, name);
-}
-
-/** The provider name (the first word that is neither a flag nor a flag's value) and any --config. */
-function providerOf(args: string[], valueFlags: Set<string>): { provider?: string; config?: string } {
-  let provider: string | undefined;
-  let config: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const word = args[i];
-    if (word === "--") break;
-    if (word.startsWith("-")) {
-      const [flag, inline] = word.split(/=(.*)/s);
-      const value = inline ?? (valueFlags.has(flag) ? args[++i] : undefined);
-      if (flag === "--config") config = value;
-    } else provider ??= word;
-  }
-  return { provider, config };
 }
 
 /** The path a command word runs: itself when it has a directory part, else the first match on PATH. */

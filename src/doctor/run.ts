@@ -21,8 +21,6 @@ export interface DoctorInput {
   /** Only this provider (and the profiles that use it). */
   only?: string;
   timeoutMs?: number;
-  /** The `auth` flags that take a value, for reading credential_process lines. */
-  valueFlags: Set<string>;
 }
 
 /** Runs every check; never throws for what it finds. */
@@ -38,7 +36,6 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
       configPath: input.configPath,
       providers: config.config ? providerNames(config.config) : [],
       only: input.only,
-      valueFlags: input.valueFlags,
     }),
   ]);
   return [...config.results, ...idps.flat(), ...sts, ...cache, ...profiles];

@@ -1,47 +1,44 @@
 /**
  * `doctor`'s STS check: the endpoint each provider's credentials come from
- * (its `sts_endpoint`, else the regional endpoint of its region) resolves and
- * accepts a TCP connection.
+ * (as config/resolve.ts chose it, and from where) resolves and accepts a TCP connection.
  *
  * @see https://docs.aws.amazon.com/general/latest/gr/sts.html
  */
 import { lookup } from "node:dns/promises";
-import { partitionOfRegion } from "../aws/partition.ts";
 import type { Provider } from "../config/resolve.ts";
 import { type CheckResult, fail, ok } from "./report.ts";
 
-/** The DNS suffix of each partition's endpoints. */
-const DNS_SUFFIXES: Record<string, string> = {
-  "aws": "amazonaws.com",
-  "aws-cn": "amazonaws.com.cn",
-  "aws-us-gov": "amazonaws.com",
-  "aws-iso": "c2s.ic.gov",
-  "aws-iso-b": "sc2s.sgov.gov",
-  "aws-iso-e": "cloud.adc-e.uk",
-  "aws-iso-f": "csp.hci.ic.gov",
-  "aws-eusc": "amazonaws.eu",
-};
-
-/** The STS endpoint a provider's credentials come from. */
-export function stsEndpointOf(provider: Pick<Provider, "stsEndpoint" | "region">): string {
-  if (provider.stsEndpoint) return provider.stsEndpoint;
-  return `https://sts.${provider.region}.${DNS_SUFFIXES[partitionOfRegion(provider.region)]}`;
+/** The STS endpoint a provider's credentials come from, as the resolver chose it. */
+export function stsEndpointOf(provider: Pick<Provider, "stsEndpoint">): string {
+  return provider.stsEndpoint;
 }
 
-/** Checks each distinct endpoint of `providers` once. */
+/** Checks each distinct endpoint of `providers` once, saying where each endpoint came from. */
 export async function checkSts(providers: Provider[], options: { timeoutMs: number }): Promise<CheckResult[]> {
-  const users = new Map<string, string[]>();
+  const users = new Map<string, { names: string[]; sources: Set<string> }>();
   for (const provider of providers) {
     const endpoint = stsEndpointOf(provider);
-    users.set(endpoint, [...users.get(endpoint) ?? [], provider.name]);
+    const user = users.get(endpoint) ?? { names: [], sources: new Set<string>() };
+    user.names.push(provider.name);
+    user.sources.add(provider.stsEndpointSource);
+    users.set(endpoint, user);
   }
   return await Promise.all(
-    [...users].map(([endpoint, names]) => checkEndpoint(endpoint, names.join(","), options.timeoutMs)),
+    [...users].map(([endpoint, user]) =>
+      checkEndpoint(endpoint, { subject: user.names.join(","), sources: [...user.sources] }, options.timeoutMs)
+    ),
   );
 }
 
-async function checkEndpoint(endpoint: string, subject: string, timeoutMs: number): Promise<CheckResult> {
-  const what = `STS endpoint "${endpoint}" (for ${subject.split(",").map((name) => `"${name}"`).join(", ")})`;
+async function checkEndpoint(
+  endpoint: string,
+  user: { subject: string; sources: string[] },
+  timeoutMs: number,
+): Promise<CheckResult> {
+  const subject = user.subject;
+  const what = `STS endpoint "${endpoint}" (from ${user.sources.join(" and ")}, for ${
+    subject.split(",").map((name) => `"${name}"`).join(", ")
+  })`;
   const url = new URL(endpoint);
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = Number(url.port || (url.protocol === "http:" ? 80 : 443));

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { authArgumentsOf, parseAwsConfig } from "../../src/aws/profiles.ts";
+import { AUTH_VALUE_FLAGS, parseCredentialProcess } from "../../src/aws/credential_process.ts";
+import { buildProgram } from "../../src/cli/main.ts";
+import { createLog } from "../../src/log.ts";
 
 const CONFIG = `# my setup
 [default]
@@ -38,4 +41,37 @@ Deno.test("the auth arguments of the seed's credential_process lines", () => {
     "7200",
   ]);
   assert.equal(authArgumentsOf(profiles.get("other")!.credential_process, isSelf), undefined);
+});
+
+Deno.test("regression: global options before auth in a credential_process line are kept", () => {
+  const line = parseCredentialProcess(
+    "/opt/bin/aws-oidc --config 'team config.toml' -q auth api --duration 7200 --no-cache",
+    isSelf,
+  );
+  assert.deepEqual(line?.globals, { config: "team config.toml", quiet: true });
+  assert.deepEqual(line?.args, ["api", "--duration", "7200", "--no-cache"]);
+  assert.equal(line?.provider, "api");
+  assert.equal(line?.config, "team config.toml");
+  assert.equal(
+    parseCredentialProcess("aws-oidc --config=a.toml auth --role x api --config b.toml", isSelf)?.config,
+    "b.toml",
+  );
+  assert.equal(parseCredentialProcess("aws-oidc --config=a.toml auth --role x api", isSelf)?.provider, "api");
+  assert.equal(parseCredentialProcess("aws-oidc --config auth", isSelf), undefined, "auth as --config's value");
+  assert.equal(parseCredentialProcess("aws-oidc --unknown auth api", isSelf), undefined);
+  assert.equal(parseCredentialProcess("aws-oidc token api", isSelf), undefined);
+  assert.equal(parseCredentialProcess("other-tool auth api", isSelf), undefined);
+});
+
+Deno.test("the credential_process reader knows every option of auth and the program that takes a value", () => {
+  const program = buildProgram({
+    argv: [],
+    env: () => undefined,
+    stdout: () => {},
+    interactive: () => false,
+    makeLog: () => createLog({ stderr: () => {}, terminal: undefined }),
+  });
+  const auth = program.commands.find((command) => command.name() === "auth")!;
+  const options = [...program.options, ...auth.options].filter((option) => option.required || option.optional);
+  assert.deepEqual([...AUTH_VALUE_FLAGS].sort(), options.map((option) => option.long!).sort());
 });

@@ -7,14 +7,26 @@ import {
   type TokenKey,
 } from "../../src/cache/keys.ts";
 
-const tokens: TokenKey = { kind: "tokens", issuer: "https://idp.example.com", clientId: "client-1" };
-const credentials: CredentialKey = {
-  kind: "credentials",
+const tokens: TokenKey = {
+  kind: "tokens",
   issuer: "https://idp.example.com",
   clientId: "client-1",
+  clientAuth: "none",
+  flow: "browser",
+  scopes: ["openid"],
+  authParams: {},
+  token: "id_token",
+};
+const { kind: _kind, ...tokenIdentity } = tokens;
+const credentials: CredentialKey = {
+  kind: "credentials",
+  tokens: tokenIdentity,
   roleArn: "arn:aws:iam::123456789012:role/Dev",
+  chain: [],
   duration: 3600,
   region: "eu-west-1",
+  partition: "aws",
+  endpoint: "https://sts.eu-west-1.amazonaws.com",
 };
 
 async function sha256Hex(text: string): Promise<string> {
@@ -23,28 +35,23 @@ async function sha256Hex(text: string): Promise<string> {
 }
 
 Deno.test("the file name is the kind and the first 32 hex digits of SHA-256 of the sorted, versioned key", async () => {
-  assert.equal(CACHE_VERSION, 1);
+  assert.equal(CACHE_VERSION, 2);
   const expected = await sha256Hex(
-    '{"clientId":"client-1","issuer":"https://idp.example.com","kind":"tokens","v":1}',
+    '{"authParams":{},"clientAuth":"none","clientId":"client-1","flow":"browser","issuer":"https://idp.example.com",' +
+      '"kind":"tokens","scopes":["openid"],"token":"id_token","v":2}',
   );
   assert.equal(await cacheFileName(tokens), `tokens-${expected.slice(0, 32)}.json`);
-
-  const chained = { ...credentials, chain: ["arn:aws:iam::1:role/B", "arn:aws:iam::1:role/A"] };
-  const expectedChained = await sha256Hex(
-    '{"chain":["arn:aws:iam::1:role/B","arn:aws:iam::1:role/A"],"clientId":"client-1","duration":3600,' +
-      '"issuer":"https://idp.example.com","kind":"credentials","region":"eu-west-1",' +
-      '"roleArn":"arn:aws:iam::123456789012:role/Dev","v":1}',
-  );
-  assert.equal(await cacheFileName(chained), `credentials-${expectedChained.slice(0, 32)}.json`);
 });
 
 Deno.test("field order does not change the name, and the same values give the same name", async () => {
   const reordered: CredentialKey = {
+    endpoint: "https://sts.eu-west-1.amazonaws.com",
+    partition: "aws",
     region: "eu-west-1",
     duration: 3600,
+    chain: [],
     roleArn: "arn:aws:iam::123456789012:role/Dev",
-    clientId: "client-1",
-    issuer: "https://idp.example.com",
+    tokens: { ...tokenIdentity, token: "id_token", issuer: "https://idp.example.com" },
     kind: "credentials",
   };
   assert.equal(await cacheFileName(reordered), await cacheFileName(credentials));
@@ -54,16 +61,29 @@ Deno.test("field order does not change the name, and the same values give the sa
 });
 
 Deno.test("different kinds and values give different names", async () => {
+  const inTokens = (change: Partial<TokenKey>): CredentialKey => ({
+    ...credentials,
+    tokens: { ...tokenIdentity, ...change },
+  });
   const variants: CacheKey[] = [
     tokens,
     { ...tokens, issuer: "https://other.example.com" },
     { ...tokens, clientId: "client-2" },
+    { ...tokens, clientAuth: "client_secret" },
+    { ...tokens, clientAuth: "private_key_jwt" },
+    { ...tokens, flow: "device" },
+    { ...tokens, scopes: ["groups", "openid"] },
+    { ...tokens, authParams: { resource: "https://api.example" } },
+    { ...tokens, token: "access_token" },
     credentials,
-    { ...credentials, issuer: "https://other.example.com" },
-    { ...credentials, clientId: "client-2" },
+    inTokens({ issuer: "https://other.example.com" }),
+    inTokens({ clientId: "client-2" }),
+    inTokens({ authParams: { audience: "x" } }),
     { ...credentials, roleArn: "arn:aws:iam::123456789012:role/Prod" },
     { ...credentials, duration: 900 },
     { ...credentials, region: "us-east-1" },
+    { ...credentials, partition: "aws-cn" },
+    { ...credentials, endpoint: "http://127.0.0.1:4566" },
     { ...credentials, sessionName: "alice" },
     { ...credentials, chain: ["arn:aws:iam::1:role/A"] },
     { ...credentials, chain: ["arn:aws:iam::1:role/A", "arn:aws:iam::1:role/B"] },

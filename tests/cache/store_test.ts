@@ -100,7 +100,6 @@ const corruptions: [string, Uint8Array | string][] = [
   ["a JSON array", `[${CACHE_VERSION}]`],
   ["JSON null", "null"],
   ["no version", `{"accessToken":"a"}`],
-  ["the wrong version", `{"v":${CACHE_VERSION + 1},"accessToken":"a"}`],
 ];
 
 for (const [label, content] of corruptions) {
@@ -121,6 +120,19 @@ for (const [label, content] of corruptions) {
     });
   });
 }
+
+Deno.test("regression: a cache file of another format version misses and is kept, whatever its shape", async () => {
+  await withStore(async (store, problems) => {
+    const path = `${store.dir}/${NAME}`;
+    for (const version of [CACHE_VERSION + 1, CACHE_VERSION - 1, "2.0"]) {
+      const text = JSON.stringify({ v: version, sealed: "another installed version's format" });
+      await Deno.writeTextFile(path, text, { mode: 0o600 });
+      assert.equal(await store.read(NAME, (data) => typeof data.sub === "string"), undefined, String(version));
+      assert.equal(await Deno.readTextFile(path), text, `version ${version} is left as it was`);
+    }
+    assert.deepEqual(problems, [], "another version is not a problem");
+  });
+});
 
 Deno.test("data that fails the reader's shape check reads as corrupted: reported and removed", async () => {
   await withStore(async (store, problems) => {

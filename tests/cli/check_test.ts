@@ -3,6 +3,7 @@ import { checkRefreshTtl, checkTokenValid, refreshTtlJson } from "../../src/cli/
 import { tokenJson } from "../../src/cli/token.ts";
 import { main } from "../../src/cli/main.ts";
 import { cacheFileName } from "../../src/cache/keys.ts";
+import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { AwsOidcError, QuietExit } from "../../src/errors.ts";
 import type { TokenEntry } from "../../src/cache/entries.ts";
@@ -12,7 +13,7 @@ const INPUT = { name: "google", flags: {}, globals: {}, cache: {} };
 
 async function cacheTokens(cli: TestCli, entry: TokenEntry): Promise<void> {
   const store = await openCacheStore(cli.cacheDir);
-  await store.write(await cacheFileName({ kind: "tokens", issuer: "https://idp.example", clientId: "client" }), {
+  await store.write(await cacheFileName(defaultTokenKey("https://idp.example", "client")), {
     ...entry,
   });
 }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { logout, type LogoutDeps, parseLogoutTarget } from "../../src/cli/logout.ts";
 import type { TokenTypeHint } from "../../src/oidc/revoke.ts";
 import { cacheFileName } from "../../src/cache/keys.ts";
+import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { AwsOidcError, UsageError } from "../../src/errors.ts";
 import { CONFIG, credentialEntry, SECRETS, type TestCli, tokenEntry, withCli } from "./test_context.ts";
@@ -45,9 +46,9 @@ function recordingRevoke(answer: () => Promise<boolean>): LogoutDeps & { calls: 
   };
 }
 
-const TOKENS = cacheFileName({ kind: "tokens", issuer: "https://idp.example", clientId: "client" });
-const OTHER_TOKENS = cacheFileName({ kind: "tokens", issuer: "https://idp.example", clientId: "other-client" });
-const ORPHAN_TOKENS = cacheFileName({ kind: "tokens", issuer: "https://gone.example", clientId: "client" });
+const TOKENS = cacheFileName(defaultTokenKey("https://idp.example", "client"));
+const OTHER_TOKENS = cacheFileName(defaultTokenKey("https://idp.example", "other-client"));
+const ORPHAN_TOKENS = cacheFileName(defaultTokenKey("https://gone.example", "client"));
 
 /** google and alias share one token file; other has its own; one token file belongs to no provider. */
 async function seed(cli: TestCli, first = tokenEntry(3000)): Promise<void> {

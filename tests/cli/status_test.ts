@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { humanExpiry, status } from "../../src/cli/status.ts";
 import { cacheFileName } from "../../src/cache/keys.ts";
+import { defaultCredentialKey, defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { CONFIG, credentialEntry, NOW, SECRETS, type TestCli, tokenEntry, withCli } from "./test_context.ts";
 
@@ -17,16 +18,9 @@ Deno.test("humanExpiry: the largest whole unit, in the future or ago", () => {
 /** google and alias share one token file; other has its own; one token file belongs to no provider. */
 async function seed(cli: TestCli): Promise<void> {
   const store = await openCacheStore(cli.cacheDir);
-  const tokens = (issuer: string, clientId: string) => cacheFileName({ kind: "tokens", issuer, clientId });
+  const tokens = (issuer: string, clientId: string) => cacheFileName(defaultTokenKey(issuer, clientId));
   const credentials = (roleArn: string) =>
-    cacheFileName({
-      kind: "credentials",
-      issuer: "https://idp.example",
-      clientId: "client",
-      roleArn,
-      duration: 3600,
-      region: "us-east-1",
-    });
+    cacheFileName(defaultCredentialKey("https://idp.example", "client", roleArn));
   await store.write(await tokens("https://idp.example", "client"), { ...tokenEntry(3000) });
   await store.write(await tokens("https://idp.example", "other-client"), {
     ...tokenEntry(-7200, { clientId: "other-client", refreshToken: undefined }),

@@ -12,6 +12,7 @@ import { type ChromiumAgent, chromiumAgent } from "../helpers/chromium.ts";
 import { startHostileIdp } from "../fixtures/hostile_idp.ts";
 import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
 import { cacheFileName } from "../../src/cache/keys.ts";
+import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { loadConfigFile } from "../../src/config/load.ts";
 import { resolveProvider } from "../../src/config/resolve.ts";
@@ -282,7 +283,7 @@ client_id = "${idp.clientId}"
   const cacheDir = join(home, ".aws-oidc", "cache");
   try {
     const store = await openCacheStore(cacheDir);
-    await store.write(await cacheFileName({ kind: "tokens", issuer: idp.issuer, clientId: idp.clientId }), {
+    await store.write(await cacheFileName(defaultTokenKey(idp.issuer, idp.clientId)), {
       issuer: idp.issuer,
       clientId: idp.clientId,
       idToken: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl",

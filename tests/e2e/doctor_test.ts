@@ -92,7 +92,9 @@ Deno.test("doctor: a healthy setup passes every check and exits 0", async () => 
         new RegExp(`✔ Provider "google": discovery document names the issuer "${idp.issuer}"`),
         /✔ Provider "google": the JWKS has \d+ signing keys?/,
         /✔ Provider "google": this clock agrees with the IdP's within \d+ s/,
-        new RegExp(`✔ STS endpoint "${sts.url}" \\(for "google"\\) resolves and accepts connections`),
+        new RegExp(
+          `✔ STS endpoint "${sts.url}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) resolves and accepts connections`,
+        ),
         /✔ Cache directory ".*" does not exist yet/,
         /✔ Profile "dev" runs ".*deno" for provider "google"/,
       ]
@@ -287,8 +289,18 @@ Deno.test("doctor: an STS endpoint that does not resolve, or refuses connections
     );
     assert.equal(run.code, 1);
     const failed = lines(run.stdout, "✖").join("\n");
-    assert.match(failed, new RegExp(`✖ STS endpoint "${unresolvable}" \\(for "google"\\) does not resolve: `));
-    assert.match(failed, new RegExp(`✖ STS endpoint "${refused}" \\(for "work"\\) does not accept connections: `));
+    assert.match(
+      failed,
+      new RegExp(
+        `✖ STS endpoint "${unresolvable}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) does not resolve: `,
+      ),
+    );
+    assert.match(
+      failed,
+      new RegExp(
+        `✖ STS endpoint "${refused}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "work", for "work"\\) does not accept connections: `,
+      ),
+    );
   } finally {
     await idp.close();
   }

@@ -1,7 +1,9 @@
 /** Providers and config files built in memory, for unit tests that need no config on disk. */
 import assert from "node:assert/strict";
 import { type ConfigFile, parseConfig } from "../../src/config/load.ts";
-import type { Provider } from "../../src/config/resolve.ts";
+import { DEFAULT_SCOPES, type Provider } from "../../src/config/resolve.ts";
+import type { CredentialKey, TokenKey } from "../../src/cache/keys.ts";
+import { requestIdentity } from "../../src/cache/entries.ts";
 import { ConfigError } from "../../src/errors.ts";
 
 /** The config from the original aws-oidc README, byte for byte. */
@@ -28,6 +30,9 @@ export function testProvider(overrides: Partial<Provider> = {}): Provider {
     scopes: ["openid"],
     redirectUri: "http://127.0.0.1:{port}/auth/callback",
     region: "us-east-1",
+    stsEndpoint: "https://sts.us-east-1.amazonaws.com",
+    stsEndpointSource: 'the default for region "us-east-1"',
+    clientAuth: "none",
     disablePkce: false,
     disableNonce: false,
     httpTimeout: 30,
@@ -56,4 +61,15 @@ export function assertConfigError(fn: () => unknown, pattern: RegExp): ConfigErr
     return error;
   }
   assert.fail(`expected a ConfigError matching ${pattern}`);
+}
+
+/** The token key of a provider configured with only `provider_url` and `client_id` (and a role). */
+export function defaultTokenKey(issuer: string, clientId: string): TokenKey {
+  return requestIdentity(testProvider({ providerUrl: issuer, clientId, scopes: [...DEFAULT_SCOPES] })).tokens;
+}
+
+/** The credential key of such a provider for `roleArn`, in us-east-1 at the default endpoint, one hour. */
+export function defaultCredentialKey(issuer: string, clientId: string, roleArn: string): CredentialKey {
+  return requestIdentity(testProvider({ providerUrl: issuer, clientId, roleArn, scopes: [...DEFAULT_SCOPES] }))
+    .credentials;
 }
