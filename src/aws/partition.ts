@@ -73,3 +73,25 @@ export function consoleEndpoints(partition: string, options: { signinUrl?: strin
   }
   return { partition, federationUrl: `https://${known.signinHost}/federation`, consoleHost: known.consoleHost };
 }
+
+/** The DNS suffix of each partition's service endpoints. */
+const DNS_SUFFIXES: Readonly<Record<string, string>> = {
+  "aws": "amazonaws.com",
+  "aws-cn": "amazonaws.com.cn",
+  "aws-us-gov": "amazonaws.com",
+  "aws-iso": "c2s.ic.gov",
+  "aws-iso-b": "sc2s.sgov.gov",
+  "aws-iso-e": "cloud.adc-e.uk",
+  "aws-iso-f": "csp.hci.ic.gov",
+  "aws-eusc": "amazonaws.eu",
+};
+
+/**
+ * The regional STS endpoint, `https://sts.<region>.<partition's DNS suffix>`: where
+ * the SDK sends STS calls for `region` when no endpoint is configured.
+ *
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-sts-regionalized-endpoints.html
+ */
+export function regionalStsUrl(region: string): string {
+  return `https://sts.${region}.${DNS_SUFFIXES[partitionOfRegion(region)]}`;
+}
