@@ -1,16 +1,8 @@
 /** The EKS token: what `aws eks get-token` and aws-iam-authenticator put in it, signed by the SDK's signer. */
 import assert from "node:assert/strict";
-import { EKS_TOKEN_PREFIX, presignEksToken } from "../../src/aws/eks_token.ts";
+import { presignEksToken } from "../../src/aws/eks_token.ts";
 import { regionalStsUrl } from "../../src/aws/partition.ts";
-
-/** The presigned URL inside an EKS token. */
-export function tokenUrl(token: string): URL {
-  assert.ok(token.startsWith(EKS_TOKEN_PREFIX), token);
-  const encoded = token.slice(EKS_TOKEN_PREFIX.length);
-  assert.match(encoded, /^[A-Za-z0-9_-]+$/, "unpadded base64url");
-  const base64 = encoded.replace(/-/g, "+").replace(/_/g, "/");
-  return new URL(atob(base64 + "=".repeat((4 - base64.length % 4) % 4)));
-}
+import { tokenUrl } from "../helpers/eks_token.ts";
 
 const CREDENTIALS = {
   accessKeyId: "ASIAEXAMPLEEXAMPLE01",
