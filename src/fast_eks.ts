@@ -11,8 +11,8 @@ import { cacheDir } from "./cache/dir.ts";
 import { flagValue, FULL_PATH_FLAGS } from "./cache/fast_index.ts";
 import { type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "./cache/entries.ts";
 import {
-  eksIndexName,
   type EksIndexEntry,
+  eksIndexName,
   type EksTokenEntry,
   type FingerprintFile,
   isEksIndexEntry,

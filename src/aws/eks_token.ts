@@ -79,7 +79,9 @@ export async function presignEksToken(request: EksTokenRequest): Promise<EksToke
     query: { Action: "GetCallerIdentity", Version: "2011-06-15" },
     headers: { host: url.host, [CLUSTER_ID_HEADER]: request.clusterName },
   }, { expiresIn: PRESIGN_EXPIRES_SECONDS, signingDate: request.now });
-  const query = Object.entries(signed.query ?? {}).map(([name, value]) => `${uriEncode(name)}=${uriEncode(`${value}`)}`);
+  const query = Object.entries(signed.query ?? {}).map(([name, value]) =>
+    `${uriEncode(name)}=${uriEncode(`${value}`)}`
+  );
   const presigned = `${url.protocol}//${url.host}/?${query.join("&")}`;
   const expiresAt = Math.min(
     request.now.getTime() + EKS_TOKEN_LIFETIME_MS,

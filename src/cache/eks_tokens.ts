@@ -11,6 +11,7 @@
  * Loaded on the fast cached path: Deno APIs and local modules only.
  */
 import type { CredentialEntry, TokenEntry } from "./entries.ts";
+import type { CacheStore } from "./store.ts";
 import { cacheFileName, type EksTokenKey } from "./keys.ts";
 import { fastIndexName } from "./fast_index.ts";
 
@@ -19,6 +20,8 @@ export const EKS_TOKEN_MARGIN = 60;
 
 /** One stored token. */
 export interface EksTokenEntry {
+  /** The cache file of the credentials that signed it (a logout of them removes the token too). */
+  credentials: string;
   cluster: string;
   region: string;
   apiVersion: string;
@@ -38,7 +41,7 @@ export interface EksIndexEntry {
 
 /** True when `data` has every field of an {@link EksTokenEntry}, each a string. */
 export function isEksTokenEntry(data: Record<string, unknown>): boolean {
-  return ["cluster", "region", "apiVersion", "accessKeyId", "token", "expiresAt"].every((key) =>
+  return ["credentials", "cluster", "region", "apiVersion", "accessKeyId", "token", "expiresAt"].every((key) =>
     typeof data[key] === "string"
   );
 }
@@ -92,4 +95,15 @@ export function eksIndexName(
 ): string {
   const content = JSON.stringify([files.config.text, files.awsConfig?.path, files.awsConfig?.text]);
   return fastIndexName(["eks-token", apiVersion, ...args], files.config.path, content, env);
+}
+
+/** Removes the tokens signed with the credentials cached in `credentialFiles`; resolves to how many went. */
+export async function removeEksTokensOf(store: CacheStore, credentialFiles: ReadonlySet<string>): Promise<number> {
+  let removed = 0;
+  for (const file of await store.list()) {
+    if (!file.startsWith("eks-token-")) continue;
+    const entry = await store.read<EksTokenEntry>(file, isEksTokenEntry);
+    if (entry && credentialFiles.has(entry.credentials) && await store.remove(file)) removed++;
+  }
+  return removed;
 }

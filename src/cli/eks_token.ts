@@ -11,11 +11,17 @@ import type { Log } from "../log.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { ConfigFile } from "../config/load.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { cacheNames, type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "../cache/entries.ts";
+import {
+  cacheNames,
+  type CredentialEntry,
+  isCredentialEntry,
+  isTokenEntry,
+  type TokenEntry,
+} from "../cache/entries.ts";
 import {
   eksIndexName,
-  eksTokenFileName,
   type EksTokenEntry,
+  eksTokenFileName,
   type FingerprintFile,
   isEksTokenEntry,
   servableEksToken,
@@ -134,17 +140,21 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
     apiVersion,
   });
   const request = { cluster: input.clusterName, apiVersion };
-  let entry = mode.noCache || mode.forceLogin
-    ? undefined
-    : servableEksToken(await store.read<EksTokenEntry>(eksName, isEksTokenEntry), {
+  let entry = mode.noCache || mode.forceLogin ? undefined : servableEksToken(
+    await store.read<EksTokenEntry>(eksName, isEksTokenEntry),
+    {
       credentials: await store.read<CredentialEntry>(names.credentials, isCredentialEntry),
       tokens: await store.read<TokenEntry>(names.tokens, isTokenEntry),
-    }, request, Date.now());
+    },
+    request,
+    Date.now(),
+  );
   if (entry) {
     log.debug(`serving the cached token for cluster "${input.clusterName}"`);
   } else {
     const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
-    entry = await signToken(input.clusterName, { provider, credentials, endpoint, apiVersion }, log);
+    const signing = { provider, credentials, credentialsFile: names.credentials, endpoint, apiVersion };
+    entry = await signToken(input.clusterName, signing, log);
     await store.write(eksName, { ...entry });
   }
   log.secret(entry.token);
@@ -169,7 +179,13 @@ function checkPartition(provider: Provider): void {
 
 async function signToken(
   cluster: string,
-  signing: { provider: Provider; credentials: CredentialEntry; endpoint: string; apiVersion: ExecApiVersion },
+  signing: {
+    provider: Provider;
+    credentials: CredentialEntry;
+    credentialsFile: string;
+    endpoint: string;
+    apiVersion: ExecApiVersion;
+  },
   log: Log,
 ): Promise<EksTokenEntry> {
   const { provider, credentials } = signing;
@@ -182,6 +198,7 @@ async function signToken(
     now: new Date(),
   });
   return {
+    credentials: signing.credentialsFile,
     cluster,
     region: provider.region,
     apiVersion: signing.apiVersion,

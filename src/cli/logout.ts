@@ -24,6 +24,7 @@ import {
 } from "../cache/entries.ts";
 import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
+import { removeEksTokensOf } from "../cache/eks_tokens.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
 import { type CacheOptions, loadProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
@@ -182,22 +183,23 @@ async function endTokenSession(
 /**
  * Deletes the credential files obtained with the logged-out identity: those
  * recording its issuer and client id, and those of the providers in `names`
- * (the one logged out and any other sharing its tokens).
+ * (the one logged out and any other sharing its tokens); and the EKS tokens
+ * they signed.
  */
 async function removeCredentialsOf(
   store: CacheStore,
   names: Set<string>,
   identity: { providerUrl: string; clientId: string },
 ): Promise<number> {
-  let removed = 0;
+  const removed = new Set<string>();
   for (const file of await store.list()) {
     if (!file.startsWith("credentials-")) continue;
     const entry = await store.read<CredentialEntry>(file, isCredentialEntry);
     if (!entry) continue;
     const sameIdentity = entry.issuer === identity.providerUrl && entry.clientId === identity.clientId;
-    if ((sameIdentity || names.has(entry.provider)) && await store.remove(file)) removed++;
+    if ((sameIdentity || names.has(entry.provider)) && await store.remove(file)) removed.add(file);
   }
-  return removed;
+  return removed.size + await removeEksTokensOf(store, removed);
 }
 
 function count(n: number, noun: string): string {

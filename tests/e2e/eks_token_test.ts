@@ -133,6 +133,17 @@ Deno.test("kubectl through eks-token: the first call logs in, the next are answe
     assert.match(staging.stderr, /Unauthorized|provide credentials/);
     assert.match(eks.lastRefusal!, /SignatureDoesNotMatch/);
     assert.equal(w.idp.counters.authorizations, 1);
+
+    // A logout retires the session's tokens: not served, not left on disk.
+    const eksFiles = async () =>
+      (await Array.fromAsync(Deno.readDir(join(w.home, ".aws-oidc", "cache")))).filter((file) =>
+        file.name.startsWith("eks-token-")
+      ).length;
+    assert.equal(await eksFiles(), 3, "v1, v1beta1 and staging");
+    const logout = await runCli(["logout", "idp"], w.env);
+    assert.equal(logout.code, 0, logout.stderr);
+    assert.equal(cachedEksToken(["engineer", "--cluster-name", "prod"], (name) => env[name]), undefined);
+    assert.equal(await eksFiles(), 0);
   } finally {
     await eks.close();
     await w.close();
