@@ -10,7 +10,7 @@
  *
  * Loaded on the fast cached path: Deno APIs and local modules only.
  */
-import type { CredentialEntry, TokenEntry } from "./entries.ts";
+import { type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "./entries.ts";
 import type { CacheStore } from "./store.ts";
 import { cacheFileName, type EksTokenKey } from "./keys.ts";
 import { fastIndexName } from "./fast_index.ts";
@@ -51,9 +51,55 @@ export function isEksIndexEntry(data: Record<string, unknown>): boolean {
   return ["eksToken", "credentials", "tokens"].every((key) => typeof data[key] === "string");
 }
 
-/** The cache file name of the token for `key`. */
-export async function eksTokenFileName(key: Omit<EksTokenKey, "kind">): Promise<string> {
-  return await cacheFileName({ kind: "eks-token", ...key });
+/** What a token is for: the credentials that sign it (their cache file), cluster, region, STS endpoint, API version. */
+export type EksTokenRequest = Omit<EksTokenKey, "kind">;
+
+/** The outside world of {@link getEksToken}. */
+export interface EksTokenSource {
+  store: CacheStore;
+  /** The session's token file: with the credentials, it decides whether the signing session is still cached. */
+  tokensFile: string;
+  /** Credentials through the pipeline (cache, refresh, login). */
+  credentials: () => Promise<CredentialEntry>;
+  /** Signs a token for the request with them. */
+  sign: (credentials: CredentialEntry) => Promise<{ token: string; expiresAt: Date }>;
+  now?: () => number;
+}
+
+/**
+ * The token for `request`: the cached one while {@link servableEksToken} allows
+ * (unless `mode.noCache`), else one signed with fresh credentials, then stored.
+ * Resolves to it and its cache file's name.
+ */
+export async function getEksToken(
+  request: EksTokenRequest,
+  source: EksTokenSource,
+  mode: { noCache?: boolean } = {},
+): Promise<{ entry: EksTokenEntry; file: string }> {
+  const now = source.now ?? Date.now;
+  const file = await cacheFileName({ kind: "eks-token", ...request });
+  if (!mode.noCache) {
+    const [cached, credentials, tokens] = await Promise.all([
+      source.store.read<EksTokenEntry>(file, isEksTokenEntry),
+      source.store.read<CredentialEntry>(request.credentials, isCredentialEntry),
+      source.store.read<TokenEntry>(source.tokensFile, isTokenEntry),
+    ]);
+    const hit = servableEksToken(cached, { credentials, tokens }, request, now());
+    if (hit) return { entry: hit, file };
+  }
+  const credentials = await source.credentials();
+  const { token, expiresAt } = await source.sign(credentials);
+  const entry: EksTokenEntry = {
+    credentials: request.credentials,
+    cluster: request.cluster,
+    region: request.region,
+    apiVersion: request.apiVersion,
+    accessKeyId: credentials.accessKeyId,
+    token,
+    expiresAt: expiresAt.toISOString(),
+  };
+  await source.store.write(file, { ...entry });
+  return { entry, file };
 }
 
 /**

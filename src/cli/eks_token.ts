@@ -7,25 +7,11 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
-import type { Log } from "../log.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
 import type { ConfigFile } from "../config/load.ts";
 import type { CacheStore } from "../cache/store.ts";
-import {
-  cacheNames,
-  type CredentialEntry,
-  isCredentialEntry,
-  isTokenEntry,
-  type TokenEntry,
-} from "../cache/entries.ts";
-import {
-  eksIndexName,
-  type EksTokenEntry,
-  eksTokenFileName,
-  type FingerprintFile,
-  isEksTokenEntry,
-  servableEksToken,
-} from "../cache/eks_tokens.ts";
+import { cacheNames } from "../cache/entries.ts";
+import { eksIndexName, type FingerprintFile, getEksToken } from "../cache/eks_tokens.ts";
 import { FULL_PATH_FLAGS } from "../cache/fast_index.ts";
 import { getCredentials } from "../credentials.ts";
 import { awsConfigPath } from "../aws/profiles.ts";
@@ -132,35 +118,32 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
   const names = await cacheNames(provider);
   const endpoint = provider.stsEndpoint ?? regionalStsUrl(provider.region);
-  const eksName = await eksTokenFileName({
+  const request = {
     credentials: names.credentials,
     cluster: input.clusterName,
     region: provider.region,
     endpoint,
     apiVersion,
-  });
-  const request = { cluster: input.clusterName, apiVersion };
-  let entry = mode.noCache || mode.forceLogin ? undefined : servableEksToken(
-    await store.read<EksTokenEntry>(eksName, isEksTokenEntry),
-    {
-      credentials: await store.read<CredentialEntry>(names.credentials, isCredentialEntry),
-      tokens: await store.read<TokenEntry>(names.tokens, isTokenEntry),
+  };
+  const { entry, file } = await getEksToken(request, {
+    store,
+    tokensFile: names.tokens,
+    credentials: () => getCredentials(provider, credentialDeps(provider, store, context, log), mode),
+    sign: (credentials) => {
+      log.debug(`signing a token for cluster "${input.clusterName}" with ${credentials.roleArn} (${endpoint})`);
+      return presignEksToken({
+        clusterName: input.clusterName,
+        region: provider.region,
+        credentials,
+        endpoint,
+        now: new Date(),
+      });
     },
-    request,
-    Date.now(),
-  );
-  if (entry) {
-    log.debug(`serving the cached token for cluster "${input.clusterName}"`);
-  } else {
-    const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
-    const signing = { provider, credentials, credentialsFile: names.credentials, endpoint, apiVersion };
-    entry = await signToken(input.clusterName, signing, log);
-    await store.write(eksName, { ...entry });
-  }
+  }, { noCache: mode.noCache || mode.forceLogin });
   log.secret(entry.token);
   context.stdout(execCredentialJson(apiVersion, entry.token, new Date(entry.expiresAt)));
   if (config.exists && !mode.noCache && !mode.forceLogin) {
-    await rememberForFastPath(context, { config, awsConfig, apiVersion }, { ...names, eksToken: eksName }, store);
+    await rememberForFastPath(context, { config, awsConfig, apiVersion }, { ...names, eksToken: file }, store);
   }
 }
 
@@ -175,37 +158,6 @@ function checkPartition(provider: Provider): void {
       { hint: `give --region a region of partition "${rolePartition}"` },
     );
   }
-}
-
-async function signToken(
-  cluster: string,
-  signing: {
-    provider: Provider;
-    credentials: CredentialEntry;
-    credentialsFile: string;
-    endpoint: string;
-    apiVersion: ExecApiVersion;
-  },
-  log: Log,
-): Promise<EksTokenEntry> {
-  const { provider, credentials } = signing;
-  log.debug(`signing a token for cluster "${cluster}" with ${credentials.roleArn} (${signing.endpoint})`);
-  const { token, expiresAt } = await presignEksToken({
-    clusterName: cluster,
-    region: provider.region,
-    credentials,
-    endpoint: signing.endpoint,
-    now: new Date(),
-  });
-  return {
-    credentials: signing.credentialsFile,
-    cluster,
-    region: provider.region,
-    apiVersion: signing.apiVersion,
-    accessKeyId: credentials.accessKeyId,
-    token,
-    expiresAt: expiresAt.toISOString(),
-  };
 }
 
 async function readFingerprintFile(path: string): Promise<FingerprintFile> {

@@ -1,6 +1,8 @@
 /** When a cached EKS token may be served, and what its fast index fingerprint covers. */
 import assert from "node:assert/strict";
-import { eksIndexName, type EksTokenEntry, servableEksToken } from "../../src/cache/eks_tokens.ts";
+import { join } from "node:path";
+import { eksIndexName, type EksTokenEntry, getEksToken, servableEksToken } from "../../src/cache/eks_tokens.ts";
+import { openCacheStore } from "../../src/cache/store.ts";
 import type { CredentialEntry, TokenEntry } from "../../src/cache/entries.ts";
 
 const NOW = Date.parse("2030-01-01T10:00:00Z");
@@ -14,12 +16,30 @@ const ENTRY: EksTokenEntry = {
   token: "k8s-aws-v1.abc",
   expiresAt: "2030-01-01T10:10:00.000Z",
 };
-const CREDENTIALS = {
-  accessKeyId: "ASIAONE",
+const CREDENTIALS: CredentialEntry = {
+  provider: "google",
+  issuer: "https://idp.example",
+  clientId: "client",
+  roleArn: "arn:aws:iam::123456789012:role/one",
+  region: "eu-west-1",
+  duration: 3600,
   sub: "alice",
+  sessionName: "alice",
+  accessKeyId: "ASIAONE",
+  secretAccessKey: "secret",
+  sessionToken: "session",
   expiration: "2030-01-01T11:00:00Z",
-} as CredentialEntry;
-const TOKENS = { sub: "alice" } as TokenEntry;
+};
+const TOKENS: TokenEntry = {
+  issuer: "https://idp.example",
+  clientId: "client",
+  idTokenExpiresAt: 0,
+  sub: "alice",
+  aud: ["client"],
+  claims: {},
+  accessToken: "access",
+  loggedInAt: 0,
+};
 const REQUEST = { cluster: "prod", apiVersion: V1 };
 
 Deno.test("servableEksToken: served while the signing session is the cached one and more than a minute remains", () => {
@@ -75,4 +95,50 @@ Deno.test("eksIndexName: changes with the arguments, API version, config, AWS co
   assert.notEqual(name(undefined, { aws: { ...awsConfig, text: "[profile p]\nregion = eu-west-1\n" } }), base);
   assert.notEqual(name(undefined, { aws: { ...awsConfig, path: "/b" } }), base);
   assert.notEqual(name(undefined, { env: { AWS_REGION: "eu-west-1" } }), base);
+});
+
+Deno.test("getEksToken: signs on a miss and stores; serves the stored token; --no-cache and new credentials sign anew", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "aws-oidc-eks-cache-" });
+  try {
+    const store = await openCacheStore(join(dir, "cache"));
+    const credentialsFile = "credentials-0123.json";
+    let now = NOW;
+    let credentials = { ...CREDENTIALS, accessKeyId: "ASIAONE" };
+    await store.write(credentialsFile, { ...credentials });
+    await store.write("tokens-0123.json", { ...TOKENS });
+    const signed: string[] = [];
+    const source = {
+      store,
+      tokensFile: "tokens-0123.json",
+      credentials: () => Promise.resolve(credentials),
+      sign: (signer: CredentialEntry) => {
+        signed.push(signer.accessKeyId);
+        return Promise.resolve({ token: `k8s-aws-v1.${signed.length}`, expiresAt: new Date(now + 14 * 60_000) });
+      },
+      now: () => now,
+    };
+    const request = {
+      credentials: credentialsFile,
+      cluster: "prod",
+      region: "eu-west-1",
+      endpoint: "e",
+      apiVersion: V1,
+    };
+    const first = await getEksToken(request, source);
+    assert.equal(first.entry.token, "k8s-aws-v1.1");
+    assert.match(first.file, /^eks-token-[0-9a-f]{32}\.json$/);
+    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.1", "from the cache");
+    assert.equal((await getEksToken({ ...request, cluster: "staging" }, source)).entry.token, "k8s-aws-v1.2");
+    assert.equal((await getEksToken(request, source, { noCache: true })).entry.token, "k8s-aws-v1.3");
+    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.3", "the --no-cache result was stored");
+
+    credentials = { ...credentials, accessKeyId: "ASIATWO" };
+    await store.write(credentialsFile, { ...credentials });
+    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.4", "signed by other credentials");
+    now += 13 * 60_000 + 1;
+    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.5", "less than a minute left");
+    assert.deepEqual(signed, ["ASIAONE", "ASIAONE", "ASIAONE", "ASIATWO", "ASIATWO"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
