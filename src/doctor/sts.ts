@@ -6,26 +6,13 @@
  * @see https://docs.aws.amazon.com/general/latest/gr/sts.html
  */
 import { lookup } from "node:dns/promises";
-import { partitionOfRegion } from "../aws/partition.ts";
+import { regionalStsUrl } from "../aws/partition.ts";
 import type { Provider } from "../config/resolve.ts";
 import { type CheckResult, fail, ok } from "./report.ts";
 
-/** The DNS suffix of each partition's endpoints. */
-const DNS_SUFFIXES: Record<string, string> = {
-  "aws": "amazonaws.com",
-  "aws-cn": "amazonaws.com.cn",
-  "aws-us-gov": "amazonaws.com",
-  "aws-iso": "c2s.ic.gov",
-  "aws-iso-b": "sc2s.sgov.gov",
-  "aws-iso-e": "cloud.adc-e.uk",
-  "aws-iso-f": "csp.hci.ic.gov",
-  "aws-eusc": "amazonaws.eu",
-};
-
 /** The STS endpoint a provider's credentials come from. */
 export function stsEndpointOf(provider: Pick<Provider, "stsEndpoint" | "region">): string {
-  if (provider.stsEndpoint) return provider.stsEndpoint;
-  return `https://sts.${provider.region}.${DNS_SUFFIXES[partitionOfRegion(provider.region)]}`;
+  return provider.stsEndpoint ?? regionalStsUrl(provider.region);
 }
 
 /** Checks each distinct endpoint of `providers` once. */
