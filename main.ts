@@ -1,17 +1,21 @@
 /**
  * aws-oidc entry point: the only place that exits the process.
  *
- * `auth` with fresh cached credentials is answered by the fast path, which
- * loads no npm package; everything else loads the full command line lazily.
+ * `auth` with fresh cached credentials, and `eks-token` with a fresh cached
+ * token, are answered by the fast path, which loads no npm package; everything
+ * else loads the full command line lazily.
  */
 import { cachedAuth } from "./src/fast_path.ts";
+import { cachedEksToken } from "./src/fast_eks.ts";
 import { writeAll } from "./src/io.ts";
 
 /** The full command line, loaded only when the fast path cannot answer. */
 export const CLI_MODULE: string = ["./src", "cli", "main.ts"].join("/");
 
-if (Deno.args[0] === "auth") {
-  const line = cachedAuth(Deno.args.slice(1), (name) => Deno.env.get(name));
+const FAST_PATHS: Record<string, typeof cachedAuth> = { "auth": cachedAuth, "eks-token": cachedEksToken };
+const fastPath = Object.hasOwn(FAST_PATHS, Deno.args[0] ?? "") ? FAST_PATHS[Deno.args[0]] : undefined;
+if (fastPath) {
+  const line = fastPath(Deno.args.slice(1), (name) => Deno.env.get(name));
   if (line !== undefined) {
     writeAll(Deno.stdout, line);
     Deno.exit(0);

@@ -7,9 +7,13 @@
  *    of an empty script (B), interleaved, same flags as the `aws-oidc` task
  *    and the project's deno.json (B₀, without it, is shown for reference).
  *    Targets: median wall time A/B ≤ 1.15, median peak RSS A/B ≤ 1.3.
- * 2. Refresh path: stale credentials with a usable ID token, then with a stale
+ * 2. kubectl's exec plugin: `eks-token` with a fresh cached token (E) against
+ *    the same empty script (B) and `aws eks get-token` (K: the Debian AWS CLI
+ *    with static credentials, its STS endpoint the stand-in), interleaved.
+ *    Target: median wall time E/B ≤ 1.2; K/E is reported.
+ * 3. Refresh path: stale credentials with a usable ID token, then with a stale
  *    ID token too (the refresh grant).
- * 3. Cold start: `--concurrency` processes on an empty cache share one login.
+ * 4. Cold start: `--concurrency` processes on an empty cache share one login.
  *
  * Options: `--runs N` (default 30), `--concurrency N` (default 10). Exits 1
  * when a run misbehaves (wrong output, unexpected IdP or STS calls); a missed
@@ -21,6 +25,7 @@ import { startSts, type StsStandIn } from "../tests/fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "../tests/helpers/chromium.ts";
 import { cleanEnv, makeHome } from "../tests/helpers/cli.ts";
 import { cachedAuth } from "../src/fast_path.ts";
+import { cachedEksToken } from "../src/fast_eks.ts";
 import { PERMISSION_FLAGS } from "./permissions.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -29,6 +34,17 @@ const PROVIDER = "bench";
 /** GNU time: the peak RSS of a child (`%M`, KiB) from wait4's rusage, written to a file. */
 const GNU_TIME = "/usr/bin/time";
 const WALL_TARGET = 1.15;
+const EKS_WALL_TARGET = 1.2;
+const CLUSTER = "bench";
+/** What kubectl puts in KUBERNETES_EXEC_INFO for an exec user of apiVersion v1. */
+const EXEC_INFO =
+  '{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}';
+/** A static IAM user for `aws eks get-token` (which signs locally: STS is never called). */
+const STATIC_USER = {
+  arn: "arn:aws:iam::123456789012:user/bench",
+  accessKeyId: "AKIAIOSFODNN7EXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+};
 const MEMORY_TARGET = 1.3;
 const WARMUP_RUNS = 2;
 
@@ -134,13 +150,13 @@ function emptyArgv(bench: Bench, projectConfig: boolean): string[] {
 }
 
 /** Runs `argv` from the project root; wall time around `output()`, peak RSS through GNU time when asked. */
-async function measure(bench: Bench, argv: string[], memory = bench.memory): Promise<Sample> {
+async function measure(bench: Bench, argv: string[], memory = bench.memory, env = bench.env): Promise<Sample> {
   const rssFile = join(bench.work, "rss");
   const [program, ...args] = memory ? [GNU_TIME, "-f", "%M", "-o", rssFile, ...argv] : argv;
   const command = new Deno.Command(program, {
     args,
     cwd: ROOT,
-    env: bench.env,
+    env,
     clearEnv: true,
     stdin: "null",
     stdout: "piped",
@@ -325,6 +341,95 @@ function cachedRows(
   ];
 }
 
+function eksTokenArgs(): string[] {
+  return ["eks-token", "--provider", PROVIDER, "--cluster-name", CLUSTER, "--region", "us-east-1"];
+}
+
+/** The token in an ExecCredential a run printed; throws when it printed anything else. */
+function execCredentialToken(label: string, run: Sample): string {
+  if (run.code !== 0) throw new Error(`${label}: exit code ${run.code}: ${run.stderr.trim()}`);
+  try {
+    const json = JSON.parse(run.stdout);
+    if (json.kind === "ExecCredential" && json.status.token.startsWith("k8s-aws-v1.")) return json.status.token;
+  } catch { /* reported below */ }
+  throw new Error(`${label}: not an ExecCredential: "${run.stdout.slice(0, 200)}"`);
+}
+
+/**
+ * kubectl's exec plugin: the cached `eks-token` (E), the empty script (B) and `aws eks get-token` (K),
+ * interleaved after one `eks-token` run that signs and caches the token.
+ */
+async function eksPath(bench: Bench, runs: number): Promise<Row[]> {
+  const env: Record<string, string> = { ...bench.env, KUBERNETES_EXEC_INFO: EXEC_INFO };
+  const eksArgv = [Deno.execPath(), "run", ...bench.flags, "main.ts", ...eksTokenArgs()];
+  const before = counts(bench);
+  const primed = execCredentialToken("first eks-token", await measure(bench, eksArgv, false, env));
+  const fastPath = cachedEksToken(eksTokenArgs().slice(1), (name) => env[name]) === undefined
+    ? "fast path MISSED (cachedEksToken returned undefined)"
+    : "fast path answers (cachedEksToken returned a line)";
+  const aws = await awsCliPath();
+  const awsEnv = {
+    PATH: bench.env.PATH ?? "/usr/bin:/bin",
+    HOME: bench.work,
+    AWS_CONFIG_FILE: join(bench.work, "aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(bench.work, "aws-credentials"),
+    AWS_ACCESS_KEY_ID: STATIC_USER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: STATIC_USER.secretAccessKey,
+    AWS_ENDPOINT_URL_STS: bench.sts.url,
+    AWS_EC2_METADATA_DISABLED: "true",
+    KUBERNETES_EXEC_INFO: EXEC_INFO,
+  };
+  const awsArgv = [aws, "eks", "get-token", "--cluster-name", CLUSTER, "--region", "us-east-1"];
+  progress(`eks-token: ${WARMUP_RUNS} warm-up + ${runs} interleaved runs each of E (eks-token), B and K (aws eks)`);
+  const e: Sample[] = [];
+  const b: Sample[] = [];
+  const k: Sample[] = [];
+  for (let i = 0; i < WARMUP_RUNS + runs; i++) {
+    const sampleE = await measure(bench, eksArgv, bench.memory, env);
+    if (execCredentialToken(`cached eks-token run ${i + 1}`, sampleE) !== primed) {
+      throw new Error(`cached eks-token run ${i + 1}: a new token, not the cached one`);
+    }
+    const sampleB = await emptyRun(bench, true, `empty script run ${i + 1}`);
+    const sampleK = await measure(bench, awsArgv, bench.memory, awsEnv);
+    execCredentialToken(`aws eks get-token run ${i + 1}`, sampleK);
+    if (i < WARMUP_RUNS) continue;
+    e.push(sampleE);
+    b.push(sampleB);
+    k.push(sampleK);
+  }
+  const delta = since(before, counts(bench));
+  if (Object.values(delta).some((n) => n !== 0)) {
+    throw new Error(`eks-token: the cached path called the IdP or STS: ${describeCounts(delta)}`);
+  }
+  const wall = (samples: Sample[]) => percentile(samples.map((s) => s.wallMs), 50);
+  const peak = (samples: Sample[]) => bench.memory ? percentile(samples.map((s) => s.peakKib!), 50) : undefined;
+  const row = (label: string, samples: Sample[], note: string): Row => ({
+    label,
+    value: `${ms(wall(samples))} median, ${ms(percentile(samples.map((s) => s.wallMs), 90))} p90`,
+    note: `peak RSS median ${mib(peak(samples))}${note}`,
+  });
+  return [
+    row(`E: eks-token, cached (n=${e.length})`, e, `; ${fastPath}`),
+    row(`B: empty script (n=${b.length})`, b, "; beside E"),
+    row(`K: aws eks get-token (n=${k.length})`, k, "; Debian AWS CLI, static credentials"),
+    { label: "E/B wall time (medians)", value: verdict(wall(e) / wall(b), EKS_WALL_TARGET), note: "" },
+    {
+      label: "K/E wall time (medians)",
+      value: `${(wall(k) / wall(e)).toFixed(1)}×`,
+      note: "aws eks get-token / eks-token",
+    },
+  ];
+}
+
+/** The AWS CLI (Debian: awscli); the bench fails without it rather than leave K out. */
+async function awsCliPath(): Promise<string> {
+  for (const dir of (Deno.env.get("PATH") ?? "/usr/bin").split(":")) {
+    const path = join(dir, "aws");
+    if (await Deno.stat(path).then((info) => info.isFile, () => false)) return path;
+  }
+  throw new Error("the AWS CLI (aws) is not installed: apt-get install awscli");
+}
+
 /** Rewrites the one `<prefix>*.json` cache file in place (`v` and every other field kept; still 0600). */
 async function editCacheFile(bench: Bench, prefix: string, edit: (data: Record<string, unknown>) => void) {
   const dir = join(bench.home, ".aws-oidc", "cache");
@@ -427,6 +532,7 @@ async function setUp(): Promise<Bench> {
   const sts = await startSts({
     providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
     roles: [{ arn: ROLE, maxSessionDuration: 7200, trust: { issuer: idp.issuer, audience: idp.publicClientId } }],
+    users: [STATIC_USER],
   });
   const agent = await chromiumAgent();
   const home = await makeHome(configToml(idp, sts, agent));
@@ -456,6 +562,7 @@ async function main(): Promise<number> {
     const rows = [
       ...await populate(bench),
       ...await cachedPath(bench, options.runs),
+      ...await eksPath(bench, options.runs),
       ...await refreshPath(bench),
       ...await coldStart(bench, options.concurrency),
     ];

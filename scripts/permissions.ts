@@ -48,6 +48,8 @@ export const ENV: readonly string[] = [
   "NO_COLOR",
   "FORCE_COLOR",
   "CLICOLOR_FORCE",
+  // `eks-token`: the ExecCredential API version kubectl asks for.
+  "KUBERNETES_EXEC_INFO",
   // TLS: aws-oidc asks for the operating system's certificate store as well as the bundled roots (src/tls.ts).
   "DENO_TLS_CA_STORE",
 ];

@@ -50,7 +50,7 @@ export function cachedAuth(
 }
 
 /** A cache file's data when it is a 0600 regular file of the current version; anything else is the full path's. */
-function readPristine<T>(
+export function readPristine<T>(
   dir: string,
   name: string,
   isValid: (data: Record<string, unknown>) => boolean = () => true,

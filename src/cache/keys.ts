@@ -49,7 +49,19 @@ export interface CredentialKey {
   endpoint: string;
 }
 
-export type CacheKey = TokenKey | CredentialKey;
+/** An EKS token (cache/eks_tokens.ts): signed with one credential set, for one cluster, region and API version. */
+export interface EksTokenKey {
+  kind: "eks-token";
+  /** The cache file name of the credentials that sign: itself a hash of their {@link CredentialKey}. */
+  credentials: string;
+  cluster: string;
+  region: string;
+  /** The STS endpoint the token's URL points at. */
+  endpoint: string;
+  apiVersion: string;
+}
+
+export type CacheKey = TokenKey | CredentialKey | EksTokenKey;
 
 const encoder = new TextEncoder();
 

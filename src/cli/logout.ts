@@ -24,6 +24,7 @@ import {
 } from "../cache/entries.ts";
 import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
+import { removeEksTokensOf } from "../cache/eks_tokens.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
 import { type CacheOptions, loadProvider, openStores } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
@@ -193,8 +194,8 @@ async function endTokenSession(
 /**
  * Deletes the credential files obtained with the logged-out identity: those
  * recording its issuer and client id, and those of the providers in `names`
- * (the one logged out and any other sharing its tokens), and the fast path's
- * index entries that point at them or at the token file.
+ * (the one logged out and any other sharing its tokens), the EKS tokens they
+ * signed, and the fast path's index entries that point at them or at the token file.
  */
 async function removeCredentialsOf(
   store: CacheStore,
@@ -220,7 +221,7 @@ async function removeCredentialsOf(
     const index = await store.read<{ tokens?: unknown; credentials?: unknown }>(file);
     if (index && (gone.has(String(index.credentials)) || index.tokens === identity.tokens)) await store.remove(file);
   }
-  return removed;
+  return removed + await removeEksTokensOf(store, gone);
 }
 
 function count(n: number, noun: string): string {

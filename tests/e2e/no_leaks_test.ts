@@ -3,7 +3,7 @@
  * against the oidc-provider fixture and the STS stand-in (browser login with
  * a client secret in real headless Chromium, refresh, device flow, client
  * credentials with a private key, auth, env in each format, exec, token,
- * status, check-refresh-ttl, logout). Then no ID token, access token, refresh
+ * eks-token, status, check-refresh-ttl, logout). Then no ID token, access token, refresh
  * token, client secret, private key, secret access key or session token may
  * appear on stderr, nor in any file under HOME except the cache's token and
  * credential files. stdout carries credentials by design and is not checked,
@@ -21,7 +21,7 @@ const ROLE_DEVICE = "arn:aws:iam::123456789012:role/leak-device";
 const ROLE_M2M = "arn:aws:iam::123456789012:role/leak-m2m";
 
 /** Cache files that hold secrets by design. */
-const SECRET_FILE = /^\.aws-oidc\/cache\/(tokens|credentials)-[0-9a-f]+\.json$/;
+const SECRET_FILE = /^\.aws-oidc\/cache\/(tokens|credentials|eks-token)-[0-9a-f]+\.json$/;
 
 /** The parts of a value worth searching for: a JWT's payload and signature (its header is public), else the value. */
 function needles(value: string): string[] {
@@ -32,7 +32,7 @@ function needles(value: string): string[] {
 /** Every string under the secret-bearing keys of the cache entries and of JSON on stdout. */
 function collectSecrets(data: unknown, into: Set<string>): void {
   const keys =
-    /^(idToken|accessToken|refreshToken|secretAccessKey|sessionToken|SecretAccessKey|SessionToken|id_token|access_token|refresh_token)$/;
+    /^(idToken|accessToken|refreshToken|secretAccessKey|sessionToken|SecretAccessKey|SessionToken|id_token|access_token|refresh_token|token)$/;
   if (Array.isArray(data)) return data.forEach((item) => collectSecrets(item, into));
   if (typeof data !== "object" || data === null) return;
   for (const [key, value] of Object.entries(data)) {
@@ -141,6 +141,7 @@ private_key_file = "${keyFile}"
     await cli(["env", "browser", "--format", "json"]);
     await cli(["exec", "--provider", "browser", "--", "sh", "-c", 'test -n "$AWS_SECRET_ACCESS_KEY"']);
     await cli(["token", "browser"]);
+    await cli(["eks-token", "--provider", "browser", "--cluster-name", "prod"]);
     // A refresh: stale credentials and ID token.
     for await (const path of filesUnder(cache)) {
       const name = relative(cache, path);
