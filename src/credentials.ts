@@ -19,6 +19,7 @@ import {
   type CredentialEntry,
   isCredentialEntry,
   isTokenEntry,
+  NO_ID_TOKEN_ON_REFRESH_HINT,
   servableCredentials,
   type TokenEntry,
   webIdentityKind,
@@ -135,28 +136,42 @@ async function obtainTokens(
     deps.log.debug(`using the cached ${webIdentityKind(provider).replace("_", " ")}`);
     return cached;
   }
-  if (cached?.refreshToken) {
+  const needsIdToken = webIdentityKind(provider) === "id_token";
+  if (cached?.refreshToken && needsIdToken && cached.refreshSendsNoIdToken) {
+    // Known from an earlier refresh: asking again would only renew tokens that cannot go to STS.
+    deps.log.info(`${NO_ID_TOKEN_MESSAGE}; logging in again (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`);
+  } else if (cached?.refreshToken) {
     try {
       deps.log.debug("refreshing tokens without the browser");
       const { id, ...rest } = await deps.refresh(provider, cached);
       // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
-      const refreshed = id ? toEntry({ ...id, ...rest }, provider, cached.loggedInAt) : { ...cached, ...rest };
+      const refreshed: TokenEntry = id
+        ? { ...toEntry({ ...id, ...rest }, provider, cached.loggedInAt), refreshSendsNoIdToken: false }
+        : { ...cached, ...rest, refreshSendsNoIdToken: true };
       await deps.store.write(tokensName, { ...refreshed });
       if (webIdentityUsable(refreshed, provider, now())) return refreshed;
       deps.log.info(
-        webIdentityKind(provider) === "id_token"
-          ? "The identity provider refreshed the session but sent no new ID token; logging in again"
+        needsIdToken
+          ? `${NO_ID_TOKEN_MESSAGE}; logging in again (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`
           : "The identity provider refreshed the session but the new access token's expiry is unknown; logging in again",
       );
+      cached = refreshed;
     } catch (error) {
       if (error instanceof IdTokenRefused) throw error;
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
-  const tokens = toEntry(await deps.login(provider), provider, Math.floor(now() / 1000));
+  const tokens: TokenEntry = {
+    ...toEntry(await deps.login(provider), provider, Math.floor(now() / 1000)),
+    // What the IdP does on refresh is a fact about it, not about this login.
+    ...(cached?.refreshSendsNoIdToken === undefined ? {} : { refreshSendsNoIdToken: cached.refreshSendsNoIdToken }),
+  };
   await deps.store.write(tokensName, { ...tokens });
   return tokens;
 }
+
+const NO_ID_TOKEN_MESSAGE = "The identity provider sends no new ID token on refresh (OIDC allows it), " +
+  "so the expired ID token cannot go to STS";
 
 /** `clientId` is the provider's: an ID token was checked to be for it, and an access token's audience is the resource. */
 function toEntry(tokens: Tokens, provider: Pick<Provider, "clientId">, loggedInAt: number): TokenEntry {
