@@ -98,14 +98,9 @@ export function describeCause(cause: unknown): string {
   }
   if (cause instanceof Response) {
     const type = cause.headers.get("content-type");
-    const length = cause.headers.get("content-length");
-    return `HTTP ${cause.status}${cause.statusText ? ` ${cause.statusText}` : ""}${type
-        ? `, content-type ${type}`
-        : length === "0"
-        ? ", empty body"
-        : ""
-      // deno-lint-ignore no-control-regex -- the status text and content type come from the server
-    }`.replace(/[\x00-\x1f\x7f-\x9f]/g, " ");
+    const body = type ? `, content-type ${type}` : cause.headers.get("content-length") === "0" ? ", empty body" : "";
+    // deno-lint-ignore no-control-regex -- the status text and content type come from the server
+    return `${`HTTP ${cause.status} ${cause.statusText}`.trim()}${body}`.replace(/[\x00-\x1f\x7f-\x9f]/g, " ");
   }
   if (typeof cause === "object" && cause !== null) {
     const fields = OAUTH_ERROR_FIELDS.filter((name) => typeof (cause as Record<string, unknown>)[name] === "string");

@@ -19,7 +19,8 @@ export type TokenTypeHint = "refresh_token" | "access_token";
  * Revokes `token` at the provider's revocation endpoint. Resolves to false,
  * without a request, when the IdP publishes no revocation endpoint.
  *
- * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request.
+ * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request, or its metadata says the
+ * revocation endpoint does not accept this client's authentication method.
  */
 export async function revokeToken(provider: Provider, token: string, hint: TokenTypeHint): Promise<boolean> {
   const { as, client, clientAuth, authMethod, http } = await connect(provider);
