@@ -203,6 +203,7 @@ Deno.test("Glewlwyd interop: browser, cache, refresh, device flow, confidential 
         );
 
         // Revocation: Glewlwyd refuses public clients with an empty 401, and its metadata says why.
+        const [{ entry: cached }] = await tokenFiles(home);
         const logout = await runCli(["logout", "glewlwyd", "--debug"], env);
         assert.equal(logout.code, 1);
         assert.match(
@@ -211,6 +212,8 @@ Deno.test("Glewlwyd interop: browser, cache, refresh, device flow, confidential 
         );
         assert.match(logout.stderr, /caused by: .*\n\s+caused by: HTTP 401/);
         assert.doesNotMatch(logout.stderr + ttl.stderr, /\[object |did not answer with JSON/);
+        assert.doesNotMatch(logout.stderr + ttl.stderr, /eyJ/, "no token, even with --debug");
+        assert.ok(!(logout.stderr + ttl.stderr).includes(cached.refreshToken as string), "no refresh token");
 
         // A random port: Glewlwyd refuses the redirect URI; the timeout names that cause.
         const random = await runCli(["auth", "glewlwyd-random-port"], env);
