@@ -19,6 +19,7 @@ import {
   type CredentialEntry,
   isCredentialEntry,
   isTokenEntry,
+  NO_ID_TOKEN_ON_REFRESH_HINT,
   servableCredentials,
   type TokenEntry,
   webIdentityKind,
@@ -136,27 +137,41 @@ async function obtainTokens(
     deps.log.debug(`using the cached ${webIdentityKind(provider).replace("_", " ")}`);
     return cached;
   }
-  if (cached?.refreshToken) {
+  const needsIdToken = webIdentityKind(provider) === "id_token";
+  if (cached?.refreshToken && needsIdToken && cached.refreshSendsNoIdToken) {
+    // Known from an earlier refresh: asking again would only renew tokens that cannot go to STS.
+    deps.log.info(`${NO_ID_TOKEN_MESSAGE}; logging in again (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`);
+  } else if (cached?.refreshToken) {
     try {
       deps.log.debug("refreshing tokens without the browser");
       const { id, ...rest } = await deps.refresh(provider, cached);
       const receivedAt = Math.floor(now() / 1000);
       // Without a new ID token the refresh still renews the access token and may rotate the refresh token.
-      const refreshed = id
-        ? toEntry({ ...id, ...rest }, provider, cached.loggedInAt, receivedAt)
-        : { ...cached, ...rest, receivedAt: webIdentityKind(provider) === "id_token" ? cached.receivedAt : receivedAt };
+      const refreshed: TokenEntry = id
+        ? { ...toEntry({ ...id, ...rest }, provider, cached.loggedInAt, receivedAt), refreshSendsNoIdToken: false }
+        : {
+          ...cached,
+          ...rest,
+          receivedAt: needsIdToken ? cached.receivedAt : receivedAt,
+          refreshSendsNoIdToken: true,
+        };
       await storeTokens(deps, tokensName, refreshed);
       // A token just issued is used whatever its lifetime, as long as it has not expired.
-      const fresh = webIdentityKind(provider) === "access_token" || id !== undefined;
+      const fresh = !needsIdToken || id !== undefined;
       if (webIdentityUsable(refreshed, provider, now(), { justIssued: fresh })) return refreshed;
       deps.log.info(`${unusableRefresh(provider, refreshed, id !== undefined)}; logging in again`);
+      cached = refreshed;
     } catch (error) {
       if (error instanceof IdTokenRefused) throw error;
       deps.log.info(`${(error as Error).message}; logging in again`);
     }
   }
   const loggedInAt = Math.floor(now() / 1000);
-  const tokens = toEntry(await deps.login(provider), provider, loggedInAt, loggedInAt);
+  const tokens: TokenEntry = {
+    ...toEntry(await deps.login(provider), provider, loggedInAt, loggedInAt),
+    // What the IdP does on refresh is a fact about it, not about this login.
+    ...(cached?.refreshSendsNoIdToken === undefined ? {} : { refreshSendsNoIdToken: cached.refreshSendsNoIdToken }),
+  };
   await storeTokens(deps, tokensName, tokens);
   return tokens;
 }
@@ -170,7 +185,7 @@ function unusableRefresh(provider: Provider, refreshed: TokenEntry, newIdToken: 
   }
   return newIdToken
     ? "The identity provider refreshed the session with an ID token that has already expired (check this machine's clock)"
-    : "The identity provider refreshed the session but sent no new ID token, and the cached one is too old";
+    : `${NO_ID_TOKEN_MESSAGE} (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`;
 }
 
 /**
@@ -203,6 +218,9 @@ async function storeBestEffort(deps: CredentialDeps, name: string, data: Record<
     );
   }
 }
+
+const NO_ID_TOKEN_MESSAGE = "The identity provider sends no new ID token on refresh (OIDC allows it), " +
+  "so the expired ID token cannot go to STS";
 
 /** `clientId` is the provider's: an ID token was checked to be for it, and an access token's audience is the resource. */
 function toEntry(

@@ -74,9 +74,41 @@ export function renderError(error: unknown, debug = false): string {
   const lines = [line];
   let cause = error instanceof Error ? error.cause : undefined;
   while (cause !== undefined) {
-    lines.push(`  caused by: ${cause instanceof Error ? cause.message : String(cause)}`);
+    lines.push(`  caused by: ${describeCause(cause)}`);
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   if (!known && error instanceof Error && error.stack) lines.push(error.stack);
   return lines.join("\n");
+}
+
+/** The fields of an OAuth error response worth showing (RFC 6749 §5.2); anything else in it is left out. */
+const OAUTH_ERROR_FIELDS = ["error", "error_description", "error_uri"];
+
+/**
+ * One cause in the `--debug` chain: an error's message (with the HTTP status
+ * when it carries one), an HTTP response's status and content type, an OAuth
+ * error body's fields. Never a whole object: a response body may hold tokens.
+ */
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) {
+    const status = (cause as { status?: unknown }).status;
+    return typeof status === "number" && !cause.message.includes(`HTTP ${status}`)
+      ? `${cause.message} (HTTP ${status})`
+      : cause.message;
+  }
+  if (cause instanceof Response) {
+    const type = cause.headers.get("content-type");
+    const body = type ? `, content-type ${type}` : cause.headers.get("content-length") === "0" ? ", empty body" : "";
+    // deno-lint-ignore no-control-regex -- the status text and content type come from the server
+    return `${`HTTP ${cause.status} ${cause.statusText}`.trim()}${body}`.replace(/[\x00-\x1f\x7f-\x9f]/g, " ");
+  }
+  if (typeof cause === "object" && cause !== null) {
+    const fields = OAUTH_ERROR_FIELDS.filter((name) => typeof (cause as Record<string, unknown>)[name] === "string");
+    if (fields.length === 0) return `${cause.constructor?.name ?? "object"} without an OAuth error`;
+    const kept = Object.fromEntries(
+      fields.map((name) => [name, (cause as Record<string, string>)[name].slice(0, 300)]),
+    );
+    return `OAuth error response ${JSON.stringify(kept)}`;
+  }
+  return String(cause);
 }

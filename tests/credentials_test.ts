@@ -74,13 +74,48 @@ Deno.test("a refresh response without an ID token falls back to the browser, kee
   deps.login = () => (calls.login++, Promise.reject(new Error("the person closed the browser")));
   await assert.rejects(getCredentials(provider, { ...deps, now: () => Date.now() + 25_000 }), /closed the browser/);
   assert.deepEqual([calls.login, calls.refresh], [2, 1]);
-  assert.match(messages.join(""), /sent no new ID token, and the cached one is too old; logging in again/);
+  assert.match(
+    messages.join(""),
+    /sends no new ID token on refresh .*; logging in again \(hint: .*token = "access_token"/,
+  );
   const stored = await deps.store.read<TokenEntry>(
     (await deps.store.list()).find((name) => name.startsWith("tokens-"))!,
   );
   assert.equal(stored?.refreshToken, "rt-rotated", "the rotated refresh token was kept");
   assert.equal(typeof stored?.idTokenExpiresAt, "number", "the entry stays whole");
   assert.equal(stored?.accessToken, "at-2");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("an IdP that sends no ID token on refresh: noticed once, kept across the next login, not asked again", async () => {
+  const { deps, calls, messages, dir } = await harness(() =>
+    Promise.resolve({ accessToken: "at-2", refreshToken: "rt-2" })
+  );
+  deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
+  await getCredentials(provider, deps); // login 1; its ID token is inside the refresh window at once
+  await getCredentials(provider, deps); // refresh without ID token, then login 2
+  const file = (await deps.store.list()).find((name) => name.startsWith("tokens-"))!;
+  assert.equal((await deps.store.read<TokenEntry>(file))?.refreshSendsNoIdToken, true, "remembered after the login");
+  await getCredentials(provider, deps); // known: straight to login 3, no pointless refresh
+  assert.deepEqual([calls.login, calls.refresh], [3, 1]);
+  const lines = messages.join("").split("\n").filter((line) => /sends no new ID token on refresh/.test(line));
+  assert.equal(lines.length, 2);
+  for (const line of lines) {
+    assert.match(line, /hint: if the role trusts the access token's audience, set token = "access_token"/);
+  }
+
+  // With token = "access_token" the refresh is what renews the token for STS.
+  const accessProvider: Provider = { ...provider, token: "access_token" };
+  const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
+  deps.refresh = () => (calls.refresh++,
+    Promise.resolve({
+      accessToken: jwt,
+      accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 3600,
+      refreshToken: "rt-3",
+    }));
+  await getCredentials(accessProvider, deps);
+  assert.deepEqual([calls.login, calls.refresh], [3, 2], "refreshed, no browser");
+  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt);
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -30,7 +30,16 @@ export interface TokenEntry {
   loggedInAt: number;
   /** Epoch seconds at which these tokens arrived (login or refresh): with the expiry, their lifetime. */
   receivedAt?: number;
+  /**
+   * True once a refresh of these tokens brought no new ID token (OIDC Core §12.2 allows it; Glewlwyd never
+   * sends one): with `token = "id_token"` each expiry of the ID token needs the browser. Kept across logins.
+   */
+  refreshSendsNoIdToken?: boolean;
 }
+
+/** What helps when the IdP sends no ID token on refresh; said by the pipeline, `status` and `doctor`. */
+export const NO_ID_TOKEN_ON_REFRESH_HINT =
+  'if the role trusts the access token\'s audience, set token = "access_token": a refresh renews that token without the browser';
 
 /** STS credentials of one credential set. */
 export interface CredentialEntry {
@@ -62,7 +71,8 @@ export function isTokenEntry(data: Record<string, unknown>): boolean {
     isNumber(data.idTokenExpiresAt) && isString(data.sub) && Array.isArray(data.aud) && data.aud.every(isString) &&
     typeof data.claims === "object" && data.claims !== null && !Array.isArray(data.claims) &&
     isString(data.accessToken) && optional(data.accessTokenExpiresAt, isNumber) &&
-    optional(data.refreshToken, isString) && isNumber(data.loggedInAt) && optional(data.receivedAt, isNumber);
+    optional(data.refreshToken, isString) && isNumber(data.loggedInAt) && optional(data.receivedAt, isNumber) &&
+    optional(data.refreshSendsNoIdToken, (value) => typeof value === "boolean");
 }
 
 /** Like {@link isTokenEntry}, for a {@link CredentialEntry}. */

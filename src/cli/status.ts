@@ -8,6 +8,7 @@ import {
   type CredentialEntry,
   isCredentialEntry,
   isTokenEntry,
+  NO_ID_TOKEN_ON_REFRESH_HINT,
   type TokenEntry,
 } from "../cache/entries.ts";
 import type { Log } from "../log.ts";
@@ -33,6 +34,8 @@ export interface Session {
   expires_in: number;
   /** Tokens: whether a refresh token is cached (so no browser is needed when the ID token expires). */
   refresh_token: boolean | null;
+  /** Tokens: false once a refresh brought no new ID token (each expiry of the ID token then needs the browser). */
+  id_token_on_refresh: boolean | null;
   file: string;
 }
 
@@ -70,6 +73,13 @@ export async function status(
   if (input.json) context.stdout(`${JSON.stringify(sessions)}\n`);
   else if (sessions.length === 0) log.info(`No cached sessions in "${store.dir}"`);
   else context.stdout(sessionTable(sessions));
+  for (const session of sessions) {
+    if (session.id_token_on_refresh !== false) continue;
+    log.info(
+      `The identity provider of ${session.provider ? `"${session.provider}"` : `"${session.issuer}"`} sends no ` +
+        `ID token on refresh: each time the ID token expires, the browser opens (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`,
+    );
+  }
 }
 
 /**
@@ -111,6 +121,7 @@ function credentialSession(file: string, entry: CredentialEntry, nowMs: number):
     expires_at: Number.isFinite(expires) ? new Date(expires).toISOString() : String(entry.expiration),
     expires_in: Number.isFinite(expires) ? Math.floor((expires - nowMs) / 1000) : 0,
     refresh_token: null,
+    id_token_on_refresh: null,
     file,
   };
 }
@@ -129,6 +140,7 @@ function tokenSession(file: string, entry: TokenEntry, provider: string | null, 
     expires_at: new Date(entry.idTokenExpiresAt * 1000).toISOString(),
     expires_in: Math.floor(entry.idTokenExpiresAt - nowMs / 1000),
     refresh_token: Boolean(entry.refreshToken),
+    id_token_on_refresh: entry.refreshSendsNoIdToken === undefined ? null : !entry.refreshSendsNoIdToken,
     file,
   };
 }
@@ -187,7 +199,11 @@ export function sessionTable(sessions: Session[]): string {
       session.role_arn ?? session.issuer ?? "",
       session.identity,
       humanExpiry(session.expires_in),
-      session.refresh_token === null ? "" : session.refresh_token ? "cached" : "none",
+      session.refresh_token === null
+        ? ""
+        : session.refresh_token
+        ? session.id_token_on_refresh === false ? "cached, no ID token on refresh" : "cached"
+        : "none",
     ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));

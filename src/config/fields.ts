@@ -49,6 +49,7 @@ export type ProviderKey =
   | "token"
   | "private_key_file"
   | "key_id"
+  | "token_endpoint_auth_method"
   | "roles"
   | "role";
 
@@ -220,6 +221,14 @@ export const FIELDS: readonly FieldSpec[] = [
     flags: ["key-id", "key_id"],
     arg: "kid",
     help: "Key id (kid) of that private key at the IdP",
+  },
+  {
+    key: "token_endpoint_auth_method",
+    type: "string",
+    flags: ["token-endpoint-auth-method", "token_endpoint_auth_method"],
+    arg: "method",
+    help: 'Client authentication: "client_secret_basic", "client_secret_post", "private_key_jwt" or "none" ' +
+      "(default: from the key or secret and the IdP's metadata)",
   },
   {
     key: "refresh_window",

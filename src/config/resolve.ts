@@ -78,6 +78,8 @@ export interface Provider {
   /** PEM private key file for private_key_jwt (`AWS_OIDC_PRIVATE_KEY` holds the PEM itself). */
   privateKeyFile?: string;
   keyId?: string;
+  /** How the client authenticates to the IdP; undefined: chosen from the key or secret and the IdP's metadata. */
+  tokenEndpointAuthMethod?: ClientAuthMethod;
 }
 
 /** Client authentication: `private_key_jwt` with a key (file or `AWS_OIDC_PRIVATE_KEY`), else a secret, else none. */
@@ -192,6 +194,10 @@ export function resolveProvider(input: ResolveInput): Provider {
     token: get("token", (found) => checkChoice(found, "token", ["id_token", "access_token"] as const)) ?? "id_token",
     privateKeyFile,
     keyId: get("key_id", checkNonEmpty),
+    tokenEndpointAuthMethod: get(
+      "token_endpoint_auth_method",
+      (found) => checkChoice(found, "token_endpoint_auth_method", CLIENT_AUTH_METHODS),
+    ),
   };
 }
 
@@ -474,6 +480,14 @@ function checkChain(found: Sourced): string[] {
 
 /** The ways aws-oidc can obtain tokens. */
 export const LOGIN_FLOWS = ["browser", "device", "client_credentials"] as const;
+
+/**
+ * The client authentication methods aws-oidc can use at the token, introspection and revocation endpoints.
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
+ */
+export const CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"] as const;
+export type ClientAuthMethod = typeof CLIENT_AUTH_METHODS[number];
 export type LoginFlow = typeof LOGIN_FLOWS[number];
 
 function checkChoice<T extends string>(found: Sourced, key: string, choices: readonly T[]): T {

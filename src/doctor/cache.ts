@@ -1,7 +1,12 @@
-/** `doctor`'s cache check: the directory is private (0700, ours) and so are its files (0600). */
+/**
+ * `doctor`'s cache checks: the directory is private (0700, ours) and so are its files (0600); and what the cached
+ * tokens have shown about each provider's IdP (one that sends no ID token on refresh).
+ */
 import { cacheDir } from "../cache/dir.ts";
+import { cacheNames, NO_ID_TOKEN_ON_REFRESH_HINT } from "../cache/entries.ts";
+import type { Provider } from "../config/resolve.ts";
 import { joinPath } from "../paths.ts";
-import { type CheckResult, fail, ok } from "./report.ts";
+import { type CheckResult, fail, ok, warn } from "./report.ts";
 
 const WINDOWS = Deno.build.os === "windows";
 
@@ -16,6 +21,48 @@ export async function checkCache(env: (name: string) => string | undefined): Pro
   const nodeLocal = env("AWS_OIDC_NODE_LOCAL_CACHE");
   const dirs = nodeLocal ? [shared, nodeLocal] : [shared];
   return await Promise.all(dirs.map(checkDirectory));
+}
+
+/**
+ * Warns for each provider that sends its ID token to STS while the cached tokens show that its IdP sends no
+ * ID token on refresh. Reads the token files only (no mode fixing: doctor changes nothing).
+ */
+export async function checkRefreshes(
+  providers: Provider[],
+  env: (name: string) => string | undefined,
+): Promise<CheckResult[]> {
+  let dirs: string[];
+  try {
+    const nodeLocal = env("AWS_OIDC_NODE_LOCAL_CACHE");
+    dirs = nodeLocal ? [nodeLocal, cacheDir(undefined, env)] : [cacheDir(undefined, env)];
+  } catch {
+    return []; // the cache check reports it
+  }
+  const results: CheckResult[] = [];
+  for (const provider of providers) {
+    if (provider.token !== "id_token" || provider.flow === "client_credentials") continue;
+    const { tokens } = await cacheNames(provider);
+    for (const dir of dirs) {
+      let entry: { refreshSendsNoIdToken?: unknown } | undefined;
+      try {
+        entry = JSON.parse(await Deno.readTextFile(joinPath(dir, tokens)));
+      } catch {
+        continue; // none cached here, or unreadable (the cache check and the next login deal with it)
+      }
+      if (entry?.refreshSendsNoIdToken === true) {
+        results.push(
+          warn(
+            "refresh",
+            `Provider "${provider.name}": its identity provider sends no ID token on refresh, so each time the ` +
+              "ID token expires the browser opens",
+            { hint: NO_ID_TOKEN_ON_REFRESH_HINT, subject: provider.name },
+          ),
+        );
+      }
+      break;
+    }
+  }
+  return results;
 }
 
 async function checkDirectory(dir: string): Promise<CheckResult> {

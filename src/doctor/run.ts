@@ -6,7 +6,7 @@
 import { checkConfig } from "./config.ts";
 import { checkIdp } from "./idp.ts";
 import { checkSts } from "./sts.ts";
-import { checkCache } from "./cache.ts";
+import { checkCache, checkRefreshes } from "./cache.ts";
 import { checkProfiles } from "./profiles.ts";
 import { providerNames } from "../config/resolve.ts";
 import type { CheckResult } from "./report.ts";
@@ -27,10 +27,11 @@ export interface DoctorInput {
 export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const timeoutMs = input.timeoutMs ?? DOCTOR_TIMEOUT_MS;
   const config = await checkConfig(input.configPath, { env: input.env, only: input.only });
-  const [idps, sts, cache, profiles] = await Promise.all([
+  const [idps, sts, cache, refreshes, profiles] = await Promise.all([
     Promise.all(config.providers.map((provider) => checkIdp(provider, { timeoutMs }))),
     checkSts(config.providers, { timeoutMs }),
     checkCache(input.env),
+    checkRefreshes(config.providers, input.env),
     checkProfiles({
       env: input.env,
       configPath: input.configPath,
@@ -38,5 +39,5 @@ export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
       only: input.only,
     }),
   ]);
-  return [...config.results, ...idps.flat(), ...sts, ...cache, ...profiles];
+  return [...config.results, ...idps.flat(), ...sts, ...cache, ...refreshes, ...profiles];
 }

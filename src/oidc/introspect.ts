@@ -8,7 +8,7 @@ import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
 import { unreachable } from "./discovery.ts";
-import { connect } from "./connect.ts";
+import { connect, endpointAllows, notAllowedError } from "./connect.ts";
 import { tokenEndpointError } from "./login.ts";
 
 /** What the IdP says about a token; `expiresAt` (epoch seconds) only when it said. */
@@ -19,17 +19,22 @@ export interface Introspection {
 
 /**
  * Introspects `refreshToken` at the provider's introspection endpoint, with
- * the same client authentication as the token endpoint.
+ * the same client authentication as the token endpoint. When the IdP's
+ * metadata lists the methods that endpoint accepts and ours is not among them,
+ * no request is sent.
  *
- * @throws {AwsOidcError} when the IdP publishes no introspection endpoint, cannot be reached, or refuses.
+ * @throws {AwsOidcError} when the IdP publishes no introspection endpoint, does not allow it for this client,
+ * cannot be reached, or refuses.
  */
 export async function introspectRefreshToken(provider: Provider, refreshToken: string): Promise<Introspection> {
-  const { as, client, clientAuth, http } = await connect(provider);
+  const { as, client, clientAuth, authMethod, http } = await connect(provider);
   if (typeof as.introspection_endpoint !== "string") {
     throw new AwsOidcError(`The identity provider "${provider.providerUrl}" publishes no introspection_endpoint`, {
       hint: "it does not offer RFC 7662 token introspection, so the refresh token's lifetime cannot be asked for",
     });
   }
+  // RFC 7662 §2.1: the caller must be authorised; the metadata says in advance who is.
+  if (endpointAllows(as, "introspection", authMethod) === false) throw notAllowedError(as, "introspection", authMethod);
   let result: oauth.IntrospectionResponse;
   try {
     const response = await oauth.introspectionRequest(as, client, clientAuth, refreshToken, {
@@ -48,7 +53,7 @@ export async function introspectRefreshToken(provider: Provider, refreshToken: s
         cause: error,
       });
     }
-    throw tokenEndpointError(error);
+    throw tokenEndpointError(error, { endpoint: "introspection endpoint", authMethod });
   }
   return { active: result.active, expiresAt: typeof result.exp === "number" ? result.exp : undefined };
 }

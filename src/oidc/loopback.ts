@@ -22,6 +22,13 @@ import {
 
 const MAX_URL_LENGTH = 8192;
 
+/**
+ * Why a login with a random port may never come back: some IdPs (Glewlwyd) compare redirect URIs with the port,
+ * against RFC 8252 §7.3, and refuse every port but the registered one.
+ */
+const FIXED_PORT_ADVICE = "; if the IdP compares redirect URIs with the port (against RFC 8252 §7.3), register " +
+  'one with a fixed port and set redirect_uri to it, e.g. "http://127.0.0.1:8400/auth/callback"';
+
 /** A started listener. */
 export interface LoopbackListener {
   /** The redirect URI with the real port. */
@@ -111,7 +118,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
             new AwsOidcError(`No login arrived within ${options.timeoutSeconds} s`, {
               hint: `check that the browser opened ${redirectUri.split("/").slice(0, 3).join("/")}/ ` +
                 "and that the IdP lists the redirect URI " + redirectTemplate +
-                "; raise the wait with timeout = <seconds>",
+                (fixedPort ? "" : FIXED_PORT_ADVICE) + "; raise the wait with timeout = <seconds>",
             }),
           )
         );

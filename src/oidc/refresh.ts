@@ -11,7 +11,7 @@ import type { Provider } from "../config/resolve.ts";
 import type { TokenEntry } from "../cache/entries.ts";
 import { unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
-import { tokenEndpointError } from "./login.ts";
+import { bareRefusalStatus, tokenEndpointError } from "./login.ts";
 import { type IdTokenClaims, verifyIdToken } from "./id_token.ts";
 import { IdTokenRefused, type Tokens } from "./tokens.ts";
 
@@ -34,7 +34,7 @@ export interface RefreshedTokens {
 /** Uses the cached refresh token; resolves to the new tokens. */
 export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<RefreshedTokens> {
   if (!cached.refreshToken) throw new RefreshRejected("No refresh token is cached");
-  const { as, client, clientAuth, http } = await connect(provider);
+  const { as, client, clientAuth, authMethod, http } = await connect(provider);
   let result: oauth.TokenEndpointResponse;
   try {
     const response = await oauth.refreshTokenGrantRequest(
@@ -51,7 +51,11 @@ export async function refreshTokens(provider: Provider, cached: TokenEntry): Pro
     if (error instanceof oauth.ResponseBodyError && error.error === "invalid_grant") {
       throw new RefreshRejected("The identity provider no longer accepts the refresh token (invalid_grant)", error);
     }
-    throw tokenEndpointError(error);
+    // Some IdPs (Glewlwyd) answer a revoked or expired refresh token with a bare 400 instead of invalid_grant.
+    if (bareRefusalStatus(error) === 400) {
+      throw new RefreshRejected("The identity provider no longer accepts the refresh token: refused (HTTP 400)", error);
+    }
+    throw tokenEndpointError(error, { authMethod });
   }
   let id: RefreshedTokens["id"];
   if (result.id_token) {

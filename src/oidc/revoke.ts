@@ -8,8 +8,8 @@ import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/resolve.ts";
 import { unreachable } from "./discovery.ts";
-import { connect } from "./connect.ts";
-import { tokenEndpointError } from "./login.ts";
+import { connect, endpointAllows, notAllowedError } from "./connect.ts";
+import { bareRefusalStatus, tokenEndpointError } from "./login.ts";
 import { errorCode } from "./introspect.ts";
 
 /** Which kind of token is revoked (RFC 7009 §2.1 `token_type_hint`). */
@@ -19,11 +19,16 @@ export type TokenTypeHint = "refresh_token" | "access_token";
  * Revokes `token` at the provider's revocation endpoint. Resolves to false,
  * without a request, when the IdP publishes no revocation endpoint.
  *
- * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request.
+ * @throws {AwsOidcError} when the IdP cannot be reached or refuses the request, or its metadata says the
+ * revocation endpoint does not accept this client's authentication method.
  */
 export async function revokeToken(provider: Provider, token: string, hint: TokenTypeHint): Promise<boolean> {
-  const { as, client, clientAuth, http } = await connect(provider);
+  const { as, client, clientAuth, authMethod, http } = await connect(provider);
   if (typeof as.revocation_endpoint !== "string") return false;
+  // A public client revokes with its client_id alone (RFC 7009 §2.1) even where the metadata lists no "none"
+  // (Keycloak); so only its refusal is explained by the metadata. Any other unlisted method is not sent.
+  const allowed = endpointAllows(as, "revocation", authMethod);
+  if (allowed === false && authMethod !== "none") throw notAllowedError(as, "revocation", authMethod);
   try {
     const response = await oauth.revocationRequest(as, client, clientAuth, token, {
       ...http,
@@ -33,6 +38,8 @@ export async function revokeToken(provider: Provider, token: string, hint: Token
     });
     await oauth.processRevocationResponse(response);
   } catch (error) {
+    const refused = error instanceof oauth.ResponseBodyError || bareRefusalStatus(error) !== undefined;
+    if (refused && allowed === false) throw notAllowedError(as, "revocation", authMethod, error);
     if (error instanceof oauth.ResponseBodyError) {
       throw new AwsOidcError(
         `The identity provider refused to revoke the ${hint.replace("_", " ")}: ${errorCode(error)}`,
@@ -44,7 +51,7 @@ export async function revokeToken(provider: Provider, token: string, hint: Token
         },
       );
     }
-    throw tokenEndpointError(error);
+    throw tokenEndpointError(error, { endpoint: "revocation endpoint", authMethod });
   }
   return true;
 }

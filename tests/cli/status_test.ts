@@ -74,6 +74,7 @@ Deno.test("status --json: one object per file, the same facts, without secrets",
       expires_at: "2030-01-01T12:42:30.000Z",
       expires_in: 2550,
       refresh_token: null,
+      id_token_on_refresh: null,
       file: sessions[1].file,
     });
     assert.match(sessions[1].file, /^credentials-[0-9a-f]{32}\.json$/);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { callbackHosts, startLoopbackListener } from "../../src/oidc/loopback.ts";
+import type { AwsOidcError } from "../../src/errors.ts";
 
 const AUTHORIZE = new URL("https://idp.example/authorize?client_id=x");
 
@@ -77,7 +78,29 @@ Deno.test("the wait times out with advice", async () => {
     timeoutSeconds: 0.2,
     validate: (p) => p,
   });
-  await assert.rejects(wait, /No login arrived within 0.2 s/);
+  await assert.rejects(wait, (error: AwsOidcError) => {
+    assert.match(error.message, /No login arrived within 0.2 s/);
+    assert.match(
+      error.hint!,
+      /if the IdP compares redirect URIs with the port \(against RFC 8252 §7\.3\), register one/,
+    );
+    return true;
+  });
+  await listener.close();
+});
+
+Deno.test("with a fixed port, the timeout's advice does not suggest fixing one", async () => {
+  const port = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port: free } = port.addr as Deno.NetAddr;
+  port.close();
+  const listener = startLoopbackListener(`http://127.0.0.1:${free}/auth/callback`);
+  const wait = listener.waitForCallback({
+    authorizationUrl: AUTHORIZE,
+    state: "s",
+    timeoutSeconds: 0.2,
+    validate: (p) => p,
+  });
+  await assert.rejects(wait, (error: AwsOidcError) => !/compares redirect URIs with the port/.test(error.hint!));
   await listener.close();
 });
 
