@@ -159,7 +159,7 @@ async function obtainTokens(
       // A token just issued is used whatever its lifetime, as long as it has not expired.
       const fresh = !needsIdToken || id !== undefined;
       if (webIdentityUsable(refreshed, provider, now(), { justIssued: fresh })) return refreshed;
-      deps.log.info(`${unusableRefresh(provider, refreshed, id !== undefined)}; logging in again`);
+      deps.log.info(unusableRefresh(provider, refreshed, id !== undefined));
       cached = refreshed;
     } catch (error) {
       if (error instanceof IdTokenRefused) throw error;
@@ -176,16 +176,17 @@ async function obtainTokens(
   return tokens;
 }
 
-/** What was wrong with the token a refresh grant left for STS, as it happened. */
+/** What was wrong with the token a refresh grant left for STS, as it happened, and that the browser comes next. */
 function unusableRefresh(provider: Provider, refreshed: TokenEntry, newIdToken: boolean): string {
+  const again = "logging in again";
   if (webIdentityKind(provider) === "access_token") {
     return refreshed.accessTokenExpiresAt === undefined
-      ? "The identity provider refreshed the session but did not say when the new access token expires"
-      : "The identity provider refreshed the session with an access token that has already expired (check this machine's clock)";
+      ? `The identity provider refreshed the session but did not say when the new access token expires; ${again}`
+      : `The identity provider refreshed the session with an access token that has already expired (check this machine's clock); ${again}`;
   }
   return newIdToken
-    ? "The identity provider refreshed the session with an ID token that has already expired (check this machine's clock)"
-    : `${NO_ID_TOKEN_MESSAGE} (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`;
+    ? `The identity provider refreshed the session with an ID token that has already expired (check this machine's clock); ${again}`
+    : `${NO_ID_TOKEN_MESSAGE}; ${again} (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`;
 }
 
 /**

@@ -92,11 +92,11 @@ Deno.test("an IdP that sends no ID token on refresh: noticed once, kept across t
     Promise.resolve({ accessToken: "at-2", refreshToken: "rt-2" })
   );
   deps.login = () => (calls.login++, Promise.resolve(tokens("alice", 30, "rt-1")));
-  await getCredentials(provider, deps); // login 1; its ID token is inside the refresh window at once
-  await getCredentials(provider, deps); // refresh without ID token, then login 2
+  await getCredentials(provider, deps); // login 1
+  await getCredentials(provider, { ...deps, now: () => Date.now() + 25_000 }); // too old: refresh without ID token, then login 2
   const file = (await deps.store.list()).find((name) => name.startsWith("tokens-"))!;
   assert.equal((await deps.store.read<TokenEntry>(file))?.refreshSendsNoIdToken, true, "remembered after the login");
-  await getCredentials(provider, deps); // known: straight to login 3, no pointless refresh
+  await getCredentials(provider, { ...deps, now: () => Date.now() + 31_000 }); // expired; known: straight to login 3
   assert.deepEqual([calls.login, calls.refresh], [3, 1]);
   const lines = messages.join("").split("\n").filter((line) => /sends no new ID token on refresh/.test(line));
   assert.equal(lines.length, 2);
@@ -104,18 +104,24 @@ Deno.test("an IdP that sends no ID token on refresh: noticed once, kept across t
     assert.match(line, /hint: if the role trusts the access token's audience, set token = "access_token"/);
   }
 
-  // With token = "access_token" the refresh is what renews the token for STS.
+  // With token = "access_token" (a token identity of its own) the refresh is what renews the token for STS.
   const accessProvider: Provider = { ...provider, token: "access_token" };
-  const jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln";
+  const jwt = (n: number) => `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln${n}`;
+  const in30s = Math.floor(Date.now() / 1000) + 30;
+  deps.login =
+    () => (calls.login++,
+      Promise.resolve({ ...tokens("alice", 30, "rt-1"), accessToken: jwt(1), accessTokenExpiresAt: in30s }));
   deps.refresh = () => (calls.refresh++,
     Promise.resolve({
-      accessToken: jwt,
+      accessToken: jwt(2),
       accessTokenExpiresAt: Math.floor(Date.now() / 1000) + 3600,
       refreshToken: "rt-3",
     }));
   await getCredentials(accessProvider, deps);
-  assert.deepEqual([calls.login, calls.refresh], [3, 2], "refreshed, no browser");
-  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt);
+  assert.deepEqual([calls.login, calls.refresh], [4, 1], "its own login");
+  await getCredentials(accessProvider, { ...deps, now: () => Date.now() + 40_000 });
+  assert.deepEqual([calls.login, calls.refresh], [4, 2], "refreshed, no browser");
+  assert.equal(calls.sts.at(-1)?.webIdentityToken, jwt(2));
   await Deno.remove(dir, { recursive: true });
 });
 
