@@ -2,7 +2,8 @@
  * The pipeline from a resolved provider to AWS credentials:
  * cache → tokens (cache | refresh | browser login) → STS → cache.
  *
- * Cached credentials are served while more than the refresh window remains.
+ * Cached credentials are served while more than the refresh window remains
+ * (the decorator in `cache/cached_session.ts`, keyed by the request identity).
  * Otherwise, under a per-identity lock (so parallel processes share one
  * login), a still-valid ID token goes straight to STS, else the refresh token
  * is used, and only when that fails does the browser open. With
@@ -17,16 +18,15 @@ import type { CacheStore } from "./cache/store.ts";
 import {
   cacheNames,
   type CredentialEntry,
-  isCredentialEntry,
   isTokenEntry,
   NO_ID_TOKEN_ON_REFRESH_HINT,
-  servableCredentials,
   type TokenEntry,
   webIdentityKind,
   webIdentityToken,
   webIdentityUsable,
 } from "./cache/entries.ts";
 import { withLock } from "./cache/lock.ts";
+import { cachedSession, storeBestEffort } from "./cache/cached_session.ts";
 import { roleSessionName } from "./aws/session_name.ts";
 import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./aws/sts.ts";
 import type { IdTokenClaims } from "./oidc/id_token.ts";
@@ -55,32 +55,27 @@ export interface CacheMode {
   forceLogin?: boolean;
 }
 
-/** Credentials for `provider`, from the cache when fresh. */
+/**
+ * Credentials for `provider`: the inner source (tokens → STS) wrapped in the
+ * cache decorator, keyed by the request identity.
+ */
 export async function getCredentials(
   provider: Provider,
   deps: CredentialDeps,
   mode: CacheMode = {},
 ): Promise<CredentialEntry> {
-  const now = deps.now ?? Date.now;
   const names = await cacheNames(provider);
-  const trustCache = !mode.noCache && !mode.forceLogin;
-  const cached = () => readCached(deps.store, names);
-  if (trustCache) {
-    const hit = servableCredentials(...await cached(), provider, now());
-    if (hit) {
-      deps.log.debug(`serving cached credentials for ${provider.roleArn}`);
-      return hit;
-    }
-  }
-  return await withIdentityLock(provider, deps, names, async () => {
-    const [credentials, tokens] = trustCache ? await cached() : [undefined, undefined];
-    const hit = servableCredentials(credentials, tokens, provider, now());
-    if (hit) {
-      deps.log.debug("another process refreshed the credentials meanwhile");
-      return hit;
-    }
-    const fresh = await obtainTokens(provider, deps, names.tokens, trustCache ? tokens : undefined);
-    return await exchange(provider, fresh, deps, names.credentials);
+  return await cachedSession(async (cachedTokens) => {
+    const tokens = await obtainTokens(provider, deps, names.tokens, cachedTokens);
+    return await exchange(provider, tokens, deps);
+  }, {
+    store: deps.store,
+    log: deps.log,
+    names,
+    session: provider,
+    now: deps.now ?? Date.now,
+    trustCache: !mode.noCache && !mode.forceLogin,
+    lock: (fn) => withIdentityLock(provider, deps, names, fn),
   });
 }
 
@@ -112,16 +107,6 @@ export async function withIdentityLock<T>(
     onFallback: (path, cause) =>
       deps.log.debug(`locking with "${path}": the cache's own lock failed (${cause.message})`),
   }, fn);
-}
-
-async function readCached(
-  store: CacheStore,
-  names: { tokens: string; credentials: string },
-): Promise<[CredentialEntry | undefined, TokenEntry | undefined]> {
-  return await Promise.all([
-    store.read<CredentialEntry>(names.credentials, isCredentialEntry),
-    store.read<TokenEntry>(names.tokens, isTokenEntry),
-  ]);
 }
 
 /** A usable token for STS: the cached one, a refreshed one, or a login's. Stores what it gets. */
@@ -189,35 +174,8 @@ function unusableRefresh(provider: Provider, refreshed: TokenEntry, newIdToken: 
     : `${NO_ID_TOKEN_MESSAGE}; ${again} (hint: ${NO_ID_TOKEN_ON_REFRESH_HINT})`;
 }
 
-/**
- * Stores what was obtained. The cache is an optimisation: when it cannot be
- * written (a full disk, a read-only file system), the answer is still given,
- * with one warning per cache naming the directory and the cause.
- */
 async function storeTokens(deps: CredentialDeps, name: string, tokens: TokenEntry): Promise<void> {
-  await storeBestEffort(deps, name, { ...tokens });
-}
-
-async function storeCredentials(deps: CredentialDeps, name: string, entry: CredentialEntry): Promise<void> {
-  await storeBestEffort(deps, name, { ...entry });
-}
-
-/** Caches already warned about in this process. */
-const unwritable = new WeakSet<CacheStore>();
-
-async function storeBestEffort(deps: CredentialDeps, name: string, data: Record<string, unknown>): Promise<void> {
-  try {
-    await deps.store.write(name, data);
-  } catch (error) {
-    if (!(error instanceof AwsOidcError)) throw error;
-    if (unwritable.has(deps.store)) return;
-    unwritable.add(deps.store);
-    const cause = error.cause instanceof Error ? error.cause.message : error.message;
-    deps.log.warn(
-      `Cannot write to the cache "${deps.store.dir}": ${cause}; the credentials are given but not cached, ` +
-        "so the next run logs in again (free some space or choose another directory with AWS_OIDC_CACHE_DIR)",
-    );
-  }
+  await storeBestEffort(deps.store, deps.log, name, { ...tokens });
 }
 
 const NO_ID_TOKEN_MESSAGE = "The identity provider sends no new ID token on refresh (OIDC allows it), " +
@@ -256,13 +214,8 @@ function pickClaims(claims: IdTokenClaims): Record<string, unknown> {
   return kept;
 }
 
-/** Token (ID or access, see {@link webIdentityKind}) → STS → cache. */
-async function exchange(
-  provider: Provider,
-  tokens: TokenEntry,
-  deps: CredentialDeps,
-  credentialsName: string,
-): Promise<CredentialEntry> {
+/** Token (ID or access, see {@link webIdentityKind}) → STS; the decorator stores the result. */
+async function exchange(provider: Provider, tokens: TokenEntry, deps: CredentialDeps): Promise<CredentialEntry> {
   deps.log.secret(tokens.idToken);
   deps.log.secret(tokens.accessToken);
   deps.log.secret(tokens.refreshToken);
@@ -317,6 +270,5 @@ async function exchange(
     sessionToken: credentials.sessionToken,
     expiration: credentials.expiration.toISOString(),
   };
-  await storeCredentials(deps, credentialsName, entry);
   return entry;
 }

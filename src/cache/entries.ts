@@ -141,7 +141,13 @@ export function requestIdentity(provider: Provider): { tokens: TokenKey; credent
 }
 
 /** File names of a provider's two cache files. */
-export async function cacheNames(provider: Provider): Promise<{ tokens: string; credentials: string }> {
+/** The cache files of one request identity: its tokens and its credentials. */
+export interface CacheNames {
+  tokens: string;
+  credentials: string;
+}
+
+export async function cacheNames(provider: Provider): Promise<CacheNames> {
   const identity = requestIdentity(provider);
   return {
     tokens: await cacheFileName(identity.tokens),
