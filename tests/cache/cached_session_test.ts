@@ -105,7 +105,7 @@ Deno.test("cachedSession: credentials written by another process while waiting f
 });
 
 Deno.test("cachedSession: an unwritable cache still answers, with one warning naming the directory", async () => {
-  const { dir, store, options, source, warnings } = await setup();
+  const { dir, options, source, warnings } = await setup();
   await Deno.chmod(dir, 0o500);
   try {
     if (Deno.uid() === 0) {
