@@ -547,7 +547,7 @@ function checkRedirectUri(found: Sourced): string {
       "redirect_uri",
       found,
       "needs a path",
-      "the listener serves the login start page at /; use e.g. /auth/callback",
+      "the callback needs a path of its own; use e.g. /auth/callback",
     );
   }
   if (!value.includes("{port}") && !/:\d+\//.test(value)) {
