@@ -56,6 +56,8 @@ export interface Provider {
   authParams: Record<string, string>;
   /** Seconds before expiry at which cached credentials are renewed; undefined: the default rule. */
   refreshWindow?: number;
+  /** Where the tokens are kept: see src/cache/sealed.ts. */
+  storage: "auto" | "keychain" | "file";
   /** Roles assumed with `AssumeRole`, in order, after the web identity step. */
   chain: string[];
   /** The AWS federation endpoint for `login`; undefined: the role's partition decides. */
@@ -173,6 +175,7 @@ export function resolveProvider(input: ResolveInput): Provider {
     token: get("token", (found) => checkChoice(found, "token", ["id_token", "access_token"] as const)) ?? "id_token",
     privateKeyFile: get("private_key_file", checkNonEmpty),
     keyId: get("key_id", checkNonEmpty),
+    storage: get("storage", (found) => checkChoice(found, "storage", ["auto", "keychain", "file"] as const)) ?? "auto",
   };
 }
 

@@ -154,6 +154,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
   const port = servers.port;
   const hostPort = `${template.hostname}:${port}`;
   const startPath = randomPath();
+  const startUrl = `http://${hostPort}${startPath}`;
   let started = false;
   const allowedHosts = callbackHosts(template, port);
   const redirectUri = redirectTemplate.replace("{port}", String(port));
@@ -166,7 +167,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
 
   return {
     redirectUri,
-    startUrl: `http://${hostPort}${startPath}`,
+    startUrl,
     close,
     waitForCallback(options) {
       const { promise, resolve, reject } = Promise.withResolvers<URLSearchParams>();
@@ -183,7 +184,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
         finish(() =>
           reject(
             new AwsOidcError(`No login arrived within ${options.timeoutSeconds} s`, {
-              hint: `check that the browser opened ${redirectUri.split("/").slice(0, 3).join("/")}/ ` +
+              hint: `check that the browser opened ${startUrl} ` +
                 "and that the IdP lists the redirect URI " + redirectTemplate +
                 "; raise the wait with timeout = <seconds>",
             }),

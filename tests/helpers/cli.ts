@@ -16,13 +16,14 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 
 /**
  * Environment for a CLI run: this process's environment without any AWS or
- * aws-oidc setting, a fresh HOME, and Deno's cache kept where it was (so the
- * subprocess needs no network to load its modules).
+ * aws-oidc setting or D-Bus session (a test's keyring is its own:
+ * tests/helpers/keyring.ts), a fresh HOME, and Deno's cache kept where it was
+ * (so the subprocess needs no network to load its modules).
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env = Deno.env.toObject();
   for (const name of Object.keys(env)) {
-    if (name.startsWith("AWS_") || name === "BROWSER") delete env[name];
+    if (name.startsWith("AWS_") || name === "BROWSER" || name === "DBUS_SESSION_BUS_ADDRESS") delete env[name];
   }
   const originalHome = env.HOME ?? "";
   const denoDir = env.DENO_DIR ??
