@@ -236,7 +236,7 @@ Deno.test("with localhost the listener holds its port on ::1 too, so no other pr
   }
 });
 
-Deno.test("with localhost and a fixed port already held on ::1, the login refuses clearly", async () => {
+Deno.test("with localhost and a fixed port already held on ::1, the login refuses clearly", () => {
   const squatter = Deno.listen({ hostname: "::1", port: 0 });
   const port = (squatter.addr as Deno.NetAddr).port;
   try {
