@@ -94,10 +94,12 @@ Deno.test("doctor: a healthy setup passes every check and exits 0", async () => 
         /✔ Provider "google": this clock agrees with the IdP's within \d+ s/,
         new RegExp(`✔ STS endpoint "${sts.url}" \\(for "google"\\) resolves and accepts connections`),
         /✔ Cache directory ".*" does not exist yet/,
+        /✔ Tokens of "google": 0600 files in ".*", as the keychain cannot be used: cannot .*D-Bus/,
+        /✔ STS credentials: 0600 files in ".*", never the keychain/,
         /✔ Profile "dev" runs ".*deno" for provider "google"/,
       ]
     ) assert.match(passed, expected);
-    assert.match(run.stdout, /All 8 checks passed\n$/);
+    assert.match(run.stdout, /All 10 checks passed\n$/);
     assert.equal(run.stderr, "");
   } finally {
     await idp.close();

@@ -37,7 +37,7 @@ agent = ${agent.toml}
 
 async function tokenFile(cache: string): Promise<{ path: string; data: Record<string, unknown> }> {
   for await (const entry of Deno.readDir(cache)) {
-    if (entry.name.startsWith("tokens-")) {
+    if (entry.name.startsWith("tokens-") && entry.name.endsWith(".json")) {
       const path = join(cache, entry.name);
       return { path, data: JSON.parse(await Deno.readTextFile(path)) };
     }
@@ -120,6 +120,13 @@ Deno.test("keychain: login, refresh and logout with a real Secret Service; no se
     const second = await sealedSecrets(keyring, w.cache);
     assert.equal(second.key, first.key, "one data key per user");
 
+    const doctor = await runCli(["doctor"], w.env);
+    assert.match(
+      doctor.stdout,
+      /✔ Tokens of "idp": refresh and ID tokens sealed \(AES-256-GCM\) with a data key in the Secret Service \(secret-tool search service aws-oidc kind data-key\) \(storage = "keychain"\)\n/,
+    );
+    assert.match(doctor.stdout, /✔ STS credentials: 0600 files in ".*cache", never the keychain/);
+
     const logout = await runScanning(["logout", "idp"], w.env);
     assert.equal(logout.code, 0, logout.stderr);
     assert.equal(w.idp.counters.revocations, 1, "the unsealed refresh token was revoked");
@@ -174,6 +181,16 @@ Deno.test("keychain: a locked or missing Secret Service falls back to files unde
     const viaEnv = await runCli(["auth", "idp", "--force-login"], { ...noBus, AWS_OIDC_STORAGE: "keychain" });
     assert.equal(viaEnv.code, 1);
     assert.match(viaEnv.stderr, /error: Cannot .* the data key .*Secret Service/);
+    const doctor = await runCli(["doctor"], { ...noBus, AWS_OIDC_STORAGE: "keychain" });
+    assert.match(
+      doctor.stdout,
+      /✖ Tokens of "idp": storage = "keychain", but cannot read the data key from the Secret Service: .*D-Bus.*\(hint: /,
+    );
+    const auto = await runCli(["doctor"], noBus);
+    assert.match(
+      auto.stdout,
+      /✔ Tokens of "idp": 0600 files in ".*", as the keychain cannot be used: cannot read the data key/,
+    );
   } finally {
     await w.close();
     await locked.close();
