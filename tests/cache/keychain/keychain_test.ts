@@ -46,7 +46,11 @@ Deno.test("Linux: secret-tool gets the secret on stdin; lookup, store and clear 
 });
 
 Deno.test("Linux: no D-Bus session or a locked keyring is KeychainUnavailable, with secret-tool's words", async () => {
-  const { run } = recording([{ code: 1, stdout: "", stderr: "secret-tool: Cannot autolaunch D-Bus without X11 $DISPLAY\n" }]);
+  const { run } = recording([{
+    code: 1,
+    stdout: "",
+    stderr: "secret-tool: Cannot autolaunch D-Bus without X11 $DISPLAY\n",
+  }]);
   await assert.rejects(
     systemKeychain({ os: "linux", dir: "/c", run }).read(),
     (error: Error) => error instanceof KeychainUnavailable && /Cannot autolaunch D-Bus/.test(error.message),
@@ -57,7 +61,11 @@ Deno.test("Linux: no D-Bus session or a locked keyring is KeychainUnavailable, w
 
 Deno.test("macOS: /usr/bin/security -i, every command (the secret among them) on stdin", async () => {
   const { calls, run } = recording([
-    { code: 0, stdout: "", stderr: "security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.\n" },
+    {
+      code: 0,
+      stdout: "",
+      stderr: "security: SecKeychainSearchCopyNext: The specified item could not be found in the keychain.\n",
+    },
     { code: 0, stdout: "", stderr: "" },
     { code: 0, stdout: `${SECRET}\n`, stderr: "" },
     { code: 0, stdout: "", stderr: "" },
@@ -97,8 +105,13 @@ Deno.test("Windows: powershell -NoProfile -NonInteractive -Command -, the DPAPI 
   for (const call of calls) assert.deepEqual([call.program, ...call.args], ["powershell", ...POWERSHELL_ARGS]);
   const path = "C:\\Users\\o''neil\\.aws-oidc\\cache";
   assert.match(calls[0].stdin, new RegExp(`\\$p = '${path.replaceAll("\\", "\\\\")}.data-key\\.dpapi'`));
-  assert.match(calls[0].stdin, /ProtectedData\]::Unprotect\(\[IO\.File\]::ReadAllBytes\(\$p\), \$null, 'CurrentUser'\)/);
+  assert.match(
+    calls[0].stdin,
+    /ProtectedData\]::Unprotect\(\[IO\.File\]::ReadAllBytes\(\$p\), \$null, 'CurrentUser'\)/,
+  );
   assert.match(calls[1].stdin, new RegExp(`GetBytes\\('${SECRET}'\\)`));
   assert.match(calls[1].stdin, /ProtectedData\]::Protect\(\$b, \$null, 'CurrentUser'\)/);
-  for (const call of calls) assert.ok(call.stdin.split("\n").every((line) => !/^\s*[{}]\s*$/.test(line)), "one statement a line");
+  for (const call of calls) {
+    assert.ok(call.stdin.split("\n").every((line) => !/^\s*[{}]\s*$/.test(line)), "one statement a line");
+  }
 });
