@@ -313,7 +313,7 @@ Deno.test("doctor --provider checks only that provider; --json is machine-readab
     assert.ok(results.every((result) => result.status === "ok"));
     assert.deepEqual(
       [...new Set(results.map((result) => result.check))],
-      ["config", "provider", "discovery", "clock", "jwks", "sts", "cache", "profile"],
+      ["config", "provider", "discovery", "clock", "jwks", "sts", "cache", "storage", "profile"],
     );
     assert.ok(!results.some((result) => result.subject === "broken" || result.subject === "ops"));
     const unknown = await doctor(toml, { args: ["--provider", "nope"] });

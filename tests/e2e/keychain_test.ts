@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 import { type Keyring, startKeyring } from "../helpers/keyring.ts";
+import { withCommandLineScan } from "../helpers/cmdlines.ts";
 import { importDataKey, isSealed, unsealEntry } from "../../src/cache/sealed.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/keychain";
@@ -47,19 +48,8 @@ async function tokenFile(cache: string): Promise<{ path: string; data: Record<st
 
 /** Runs the CLI while scanning every process's command line; returns the run and the command lines seen. */
 async function runScanning(args: string[], env: Record<string, string>) {
-  const seen = new Set<string>();
-  let running = true;
-  const run = runCli(args, env).finally(() => running = false);
-  while (running) {
-    for (const entry of Deno.readDirSync("/proc")) {
-      if (!/^\d+$/.test(entry.name)) continue;
-      try {
-        seen.add(Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).replaceAll("\0", " "));
-      } catch { /* gone */ }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return { ...await run, seen };
+  const { result, seen } = await withCommandLineScan(() => runCli(args, env));
+  return { ...result, seen };
 }
 
 /** The refresh token sealed in the token file, opened with the keyring's data key. */

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FederationStandIn, startFederation } from "../fixtures/federation.ts";
 import { cliCommandLine, runCli } from "../helpers/cli.ts";
+import { withCommandLineScan } from "../helpers/cmdlines.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/console";
@@ -164,32 +165,13 @@ Deno.test("login: no SigninToken on any command line while it runs; the one-time
   try {
     await warmCache(w);
     const recorder = w.recorder(2);
-    const scanned = new Set<string>();
-    const seen: string[] = [];
-    const run = runCli(["login", "idp", "--agent", recorder.flag], w.env);
-    let running = true;
-    run.finally(() => running = false);
-    let scans = 0;
-    while (running) {
-      for (const entry of Deno.readDirSync("/proc")) {
-        if (!/^\d+$/.test(entry.name)) continue;
-        let cmdline: string;
-        try {
-          cmdline = Deno.readTextFileSync(`/proc/${entry.name}/cmdline`).replaceAll("\0", " ");
-        } catch {
-          continue; // Gone already.
-        }
-        if (scanned.has(cmdline)) continue;
-        scanned.add(cmdline);
-        if (/SigninToken|federation\?|Action=login/.test(cmdline)) seen.push(cmdline);
-      }
-      scans++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    const result = await run;
+    const { result, seen: scanned } = await withCommandLineScan(() =>
+      runCli(["login", "idp", "--agent", recorder.flag], w.env)
+    );
+    const seen = scanned.filter((line) => /SigninToken|federation\?|Action=login/.test(line));
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(seen, [], "no process had the sign-in URL on its command line");
-    assert.ok([...scanned].some((line) => line.includes(FETCH_AGENT)), `the scan saw the agent (${scans} scans)`);
+    assert.ok(scanned.some((line) => line.includes(FETCH_AGENT)), "the scan saw the agent");
     const [, , , first, second] = await recorder.read();
     assert.equal(first.split(" ")[0], "302");
     checkLoginUrl(w, first.split(" ")[1]);
