@@ -48,6 +48,8 @@ export interface SealedBox {
   iv: string;
   /** base64url: ciphertext and tag. */
   ct: string;
+  /** Which tokens are inside (not secret: `status` shows whether a refresh token is cached). */
+  fields: string[];
 }
 
 /** Which storage the store decided on, and why (for `doctor` and notices). */
@@ -110,6 +112,12 @@ export function isSealed(data: Record<string, unknown>): data is Record<string, 
     [box.keychain, box.kid, box.iv, box.ct].every((part) => typeof part === "string");
 }
 
+/** True when `data` holds `field` in the clear or, by its box's word, sealed. */
+export function holdsToken(data: Record<string, unknown>, field: "idToken" | "accessToken" | "refreshToken"): boolean {
+  if (typeof data[field] === "string" && data[field] !== "") return true;
+  return isSealed(data) && Array.isArray(data.sealed.fields) && data.sealed.fields.includes(field);
+}
+
 /**
  * The entry with its secrets sealed: the clear fields, `accessToken` empty
  * (so the file still has a token entry's shape) and `sealed`.
@@ -133,6 +141,7 @@ export async function sealEntry(name: string, entry: TokenEntry, key: DataKey): 
     kid: key.id,
     iv: base64url(iv),
     ct: base64url(new Uint8Array(ct)),
+    fields: Object.keys(secrets),
   };
   return { ...clear, accessToken: "", sealed };
 }

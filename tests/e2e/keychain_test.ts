@@ -110,6 +110,12 @@ Deno.test("keychain: login, refresh and logout with a real Secret Service; no se
     const second = await sealedSecrets(keyring, w.cache);
     assert.equal(second.key, first.key, "one data key per user");
 
+    // The commands that read the token file see through the seal.
+    const status = JSON.parse((await runCli(["status", "--json"], w.env)).stdout);
+    assert.equal(status.find((session: { kind: string }) => session.kind === "tokens").refresh_token, true);
+    const ttl = await runCli(["check-refresh-ttl", "idp"], w.env);
+    assert.equal(ttl.code, 0, ttl.stderr);
+    assert.equal(JSON.parse(ttl.stdout).active, true, "the sealed refresh token was introspected");
     const doctor = await runCli(["doctor"], w.env);
     assert.match(
       doctor.stdout,
