@@ -50,16 +50,27 @@ export class KeychainUnavailable extends AwsOidcError {
 /** How long a keychain tool may take: an unlock prompt needs a person. */
 export const KEYCHAIN_TIMEOUT_MS = 60_000;
 
-/** The keychain of this machine; `dir` is the cache directory (DPAPI keeps its protected blob there). */
-export function systemKeychain(options: { os?: typeof Deno.build.os; dir: string; run?: Runner }): Keychain {
+/** Options of {@link systemKeychain}. */
+export interface KeychainOptions {
+  /** The cache directory: DPAPI keeps its protected blob there. */
+  dir: string;
+  os?: typeof Deno.build.os;
+  run?: Runner;
+  /** Names the item, one word; default `aws-oidc` (tests use their own, never the person's). */
+  service?: string;
+}
+
+/** The keychain of this machine. */
+export function systemKeychain(options: KeychainOptions): Keychain {
   const run = options.run ?? runTool;
+  const service = options.service ?? "aws-oidc";
   switch (options.os ?? Deno.build.os) {
     case "darwin":
-      return macosKeychain(run);
+      return macosKeychain(run, service);
     case "windows":
-      return windowsDpapi(run, options.dir);
+      return windowsDpapi(run, options.dir, service);
     default:
-      return secretService(run);
+      return secretService(run, service);
   }
 }
 

@@ -18,8 +18,10 @@ import { type Keychain, type Runner, toolFailed } from "./mod.ts";
 const TOOL = "powershell";
 /** The command line: no profile, no prompts, the script from stdin. */
 export const POWERSHELL_ARGS = ["-NoProfile", "-NonInteractive", "-Command", "-"];
-/** The file the protected data key is kept in, inside the cache directory. */
-export const DPAPI_FILE = "data-key.dpapi";
+/** The file the protected data key of `service` is kept in, inside the cache directory. */
+export function dpapiFile(service: string): string {
+  return service === "aws-oidc" ? "data-key.dpapi" : `data-key-${service}.dpapi`;
+}
 const HINT = 'set storage = "file" if DPAPI cannot be used on this machine';
 const ABSENT = 3;
 
@@ -47,8 +49,8 @@ export function dpapiScripts(path: string) {
 }
 
 /** DPAPI as a {@link Keychain}. */
-export function windowsDpapi(run: Runner, dir: string): Keychain {
-  const path = joinPath(dir, DPAPI_FILE);
+export function windowsDpapi(run: Runner, dir: string, service: string): Keychain {
+  const path = joinPath(dir, dpapiFile(service));
   const scripts = dpapiScripts(path);
   return {
     name: "windows-dpapi",
