@@ -12,7 +12,9 @@
  *    with static credentials, its STS endpoint the stand-in), interleaved.
  *    Target: median wall time E/B ≤ 1.2; K/E is reported.
  * 3. Refresh path: stale credentials with a usable ID token, then with a stale
- *    ID token too (the refresh grant).
+ *    ID token too (the refresh grant), for each token storage: plain files
+ *    (`storage = "file"`), `auto` with no keychain to be had (the default here:
+ *    no D-Bus session), and a real gnome-keyring (`storage = "keychain"`).
  * 4. Cold start: `--concurrency` processes on an empty cache share one login.
  *
  * Options: `--runs N` (default 30), `--concurrency N` (default 10). Exits 1
@@ -24,6 +26,7 @@ import { startIdp, type TestIdp } from "../tests/fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../tests/fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "../tests/helpers/chromium.ts";
 import { cleanEnv, makeHome } from "../tests/helpers/cli.ts";
+import { startKeyring } from "../tests/helpers/keyring.ts";
 import { cachedAuth } from "../src/fast_path.ts";
 import { cachedEksToken } from "../src/fast_eks.ts";
 import { PERMISSION_FLAGS } from "./permissions.ts";
@@ -450,8 +453,34 @@ function expireCredentialsSoon(bench: Bench): Promise<void> {
   });
 }
 
+/** The refresh path with each token storage (see the module doc). */
+async function refreshPaths(bench: Bench): Promise<Row[]> {
+  const base = bench.env;
+  const keyring = await startKeyring({ unlocked: true });
+  try {
+    const rows = [];
+    for (
+      const [storage, env] of [
+        ["file", { ...base, AWS_OIDC_STORAGE: "file" }],
+        ["auto, no keychain", base],
+        ["keychain", { ...base, ...keyring.env, AWS_OIDC_STORAGE: "keychain" }],
+      ] as const
+    ) {
+      bench.env = env;
+      // Untimed: the first run in a storage moves the tokens there.
+      await expireCredentialsSoon(bench);
+      await timedAuth(bench, `refresh (${storage}, warm-up)`);
+      rows.push(...await refreshPath(bench, storage));
+    }
+    return rows;
+  } finally {
+    bench.env = base;
+    await keyring.close();
+  }
+}
+
 /** Stale credentials (expiring in 60 s), then stale credentials and a stale ID token. */
-async function refreshPath(bench: Bench): Promise<Row[]> {
+async function refreshPath(bench: Bench, storage: string): Promise<Row[]> {
   progress("refresh path: credentials expiring in 60 s");
   await expireCredentialsSoon(bench);
   const stale = await timedAuth(bench, "refresh (stale credentials)");
@@ -466,9 +495,13 @@ async function refreshPath(bench: Bench): Promise<Row[]> {
   const grant = await timedAuth(bench, "refresh (stale ID token)");
   expectCounts("refresh (stale ID token)", grant.delta, { authorizations: 0, refreshGrants: 1, assumeRole: 1 });
   return [
-    { label: `refresh: stale creds → ${how} → STS`, value: ms(stale.sample.wallMs), note: describeCounts(stale.delta) },
     {
-      label: "refresh: + stale ID token → refresh grant",
+      label: `refresh (${storage}): stale creds → ${how} → STS`,
+      value: ms(stale.sample.wallMs),
+      note: describeCounts(stale.delta),
+    },
+    {
+      label: `refresh (${storage}): + stale ID token → refresh grant`,
       value: ms(grant.sample.wallMs),
       note: describeCounts(grant.delta),
     },
@@ -563,7 +596,7 @@ async function main(): Promise<number> {
       ...await populate(bench),
       ...await cachedPath(bench, options.runs),
       ...await eksPath(bench, options.runs),
-      ...await refreshPath(bench),
+      ...await refreshPaths(bench),
       ...await coldStart(bench, options.concurrency),
     ];
     const memory = bench.memory ? "peak RSS via GNU time %M" : "peak RSS n/a";

@@ -4,7 +4,8 @@
  * stderr, so a person would otherwise never see a login URL). Never stdout.
  *
  * Everything written passes through {@link redact}: known secrets and anything
- * shaped like a JWT are masked, even in debug output.
+ * shaped like a JWT are masked, even in debug output; and through
+ * {@link printable}, line by line, so no control character reaches a terminal.
  */
 import { writeAll } from "./io.ts";
 
@@ -22,6 +23,17 @@ export interface Log {
   /** Registers a value that must never be written out. */
   secret(value: string | undefined): void;
   readonly debugEnabled: boolean;
+}
+
+/**
+ * The one filter for remote text (IdP, STS, IAM, federation answers): control
+ * characters, escape sequences included, become spaces, and the text is cut to
+ * `maxLength`, so a server cannot move the cursor, retitle the terminal or
+ * fake a line. Every line a {@link Log} writes passes through it too.
+ */
+export function printable(text: string, maxLength = 300): string {
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, " ").slice(0, maxLength);
 }
 
 /** Masks registered secrets and JWT-shaped strings. */
@@ -50,7 +62,7 @@ export function createLog(options: LogOptions = {}): Log {
   const stderr = options.stderr ?? ((text: string) => writeAll(Deno.stderr, text));
   const terminal = "terminal" in options ? options.terminal : openTerminal();
   const write = (text: string, toTerminal: boolean) => {
-    const line = redact(text, secrets) + "\n";
+    const line = redact(text, secrets).split("\n").map((part) => printable(part, Infinity)).join("\n") + "\n";
     stderr(line);
     if (toTerminal && terminal) terminal(line);
   };

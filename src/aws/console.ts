@@ -10,7 +10,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_enable-console-custom-url.html
  */
 import { AwsOidcError, UsageError } from "../errors.ts";
-import type { Log } from "../log.ts";
+import { type Log, printable } from "../log.ts";
 import { partitionOfRegion } from "./partition.ts";
 
 /** The `Issuer` of the login URL: who sent the person to the console. */
@@ -183,7 +183,7 @@ async function askForToken(
   }
   const body = await response.text();
   if (!response.ok) {
-    deps.log.debug(`the federation endpoint answered ${response.status}: ${body.replace(/\s+/g, " ").slice(0, 200)}`);
+    deps.log.debug(`the federation endpoint answered ${response.status}: ${printable(body, 200)}`);
     return { status: response.status };
   }
   let token: unknown;

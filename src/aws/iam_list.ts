@@ -7,6 +7,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-idp_oidc.html
  */
 import { AwsOidcError } from "../errors.ts";
+import { printable } from "../log.ts";
 import { fetchHandler } from "./http.ts";
 
 /** A role as `ListRoles` returns it. */
@@ -234,7 +235,7 @@ export function iamError(error: unknown, request: ListRolesRequest): AwsOidcErro
   if (error instanceof AwsOidcError) return error;
   const name = (error as { name?: string })?.name ?? "Error";
   const code = { AccessDeniedException: "AccessDenied", ExpiredTokenException: "ExpiredToken" }[name] ?? name;
-  const message = (error as Error)?.message ?? String(error);
+  const message = printable((error as Error)?.message ?? String(error));
   if (code === "CredentialsProviderError") {
     return new AwsOidcError(`No AWS credentials to call IAM: ${message}`, { hint: HINTS[code](request), cause: error });
   }

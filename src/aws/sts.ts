@@ -6,6 +6,7 @@
  */
 import { AwsOidcError } from "../errors.ts";
 import { fetchHandler } from "./http.ts";
+import { printable } from "../log.ts";
 
 /** Temporary AWS credentials. */
 export interface AwsCredentials {
@@ -161,7 +162,7 @@ function awsErrorCode(error: unknown): string {
 export function stsError(error: unknown, request: HintRequest, chainedFrom?: string): AwsOidcError {
   if (error instanceof AwsOidcError) return error;
   const code = awsErrorCode(error);
-  const message = (error as Error)?.message ?? String(error);
+  const message = printable((error as Error)?.message ?? String(error));
   const hint = chainedFrom && code === "AccessDenied"
     ? `the trust policy of ${request.roleArn} must allow sts:AssumeRole for ${chainedFrom}`
     : HINTS[code]?.(request);

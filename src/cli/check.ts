@@ -12,7 +12,7 @@ import { cacheNames, isTokenEntry, type TokenEntry, webIdentityUsable } from "..
 import { type Introspection, introspectRefreshToken } from "../oidc/introspect.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag } from "./status.ts";
-import { type CacheOptions, loadProvider, openStore } from "./setup.ts";
+import { type CacheOptions, loadProvider, openStore, tokenStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** What the check commands are given. */
@@ -119,7 +119,8 @@ export function refreshTtlJson(introspection: Introspection, nowMs: number): str
 async function open(input: CheckInput, context: CliContext) {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
   const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
-  const store = await openStore(input.cache, context, log);
+  // Sealed token files are opened (src/cache/sealed.ts), so the refresh token can be introspected.
+  const store = tokenStore(await openStore(input.cache, context, log), provider.storage, log);
   return { provider, store, log };
 }
 

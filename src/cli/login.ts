@@ -2,7 +2,9 @@
  * `aws-oidc login <provider|profile>`: the AWS console, signed in with the
  * provider's credentials (from the cache, logging in if needed), opened with
  * the provider's `agent`, so it lands in the browser profile configured for it.
- * `--print` prints the sign-in URL instead.
+ * The agent gets a one-time loopback link, never the sign-in URL itself (a
+ * command line is readable by every local user). `--print` prints the sign-in
+ * URL instead.
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
@@ -22,6 +24,7 @@ import {
 } from "../aws/console.ts";
 import { getCredentials } from "../credentials.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
+import { openOneTimeLink } from "../oidc/one_time_link.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { isThisProgram, resolveTarget } from "./exec.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
@@ -37,8 +40,10 @@ Examples:
 A name that is both a provider and a profile means the provider. The
 partition (aws, aws-cn, aws-us-gov) comes from the role ARN; signin_url or
 AWS_OIDC_SIGNIN_URL replaces its federation endpoint. The sign-in URL logs
-anyone who opens it into the console for 15 minutes: it is never logged, and
-printed only with --print. SessionDuration is left out unless
+anyone who opens it into the console for 15 minutes: it is never logged,
+printed only with --print, and never put on a command line: the browser gets
+a one-time link on 127.0.0.1 that redirects to it once (then answers 410),
+valid for 60 s. SessionDuration is left out unless
 --session-duration is given (the console session then lasts as long as the
 credentials); a 400 to it is retried once without it.`;
 
@@ -124,7 +129,7 @@ export function loginInput(
 /** The outside world of {@link login}, injectable for tests. */
 export interface LoginDeps {
   fetch?: typeof fetch;
-  /** Opens the URL with the provider's agent. */
+  /** Opens the (one-time loopback) URL with the provider's agent. */
   open?: (url: string, provider: Provider) => void;
 }
 
@@ -160,7 +165,10 @@ export async function login(input: LoginInput, context: CliContext, deps: LoginD
     return;
   }
   log.info(`Opening the AWS console for ${roleArn} in ${partition}`);
-  (deps.open ?? openWithAgent)(url, provider);
+  await openOneTimeLink(url, (link) => (deps.open ?? openWithAgent)(link, provider), {
+    log,
+    what: "the AWS console",
+  });
 }
 
 function openWithAgent(url: string, provider: Provider): void {

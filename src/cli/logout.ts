@@ -1,7 +1,8 @@
 /**
  * `aws-oidc logout <provider>` / `aws-oidc logout --all`: revoke the refresh
  * token at the IdP (RFC 7009), then delete the cached tokens and every
- * credential file obtained with them.
+ * credential file obtained with them, and the keychain's data key once no
+ * sealed token file is left.
  *
  * The local files are deleted even when revocation fails (the IdP cannot be
  * reached, or refuses): a logout must not leave a usable refresh token on
@@ -26,7 +27,9 @@ import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { removeEksTokensOf } from "../cache/eks_tokens.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
-import { type CacheOptions, loadProvider, openStores } from "./setup.ts";
+import { type CacheOptions, loadProvider, openStores, tokenStore } from "./setup.ts";
+import { removeUnusedDataKey } from "../cache/sealed.ts";
+import { systemKeychain } from "../cache/keychain/mod.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** Whom to log out: one provider (with its setting flags) or every cached session. */
@@ -99,7 +102,9 @@ export async function logout(
   const failures: AwsOidcError[] = [];
   const revoked = new Set<string>();
   const end = async (from: CacheStore, file: string, provider: Provider | undefined) => {
-    const failure = await endTokenSession(from, file, provider, { deps, log, revoked });
+    // Reads sealed token files (to revoke their refresh tokens) whatever the storage setting; writes nothing.
+    const tokens = tokenStore(from, "file", log);
+    const failure = await endTokenSession(tokens, file, provider, { deps, log, revoked });
     if (failure) failures.push(failure);
   };
   if (input.target.all) {
@@ -137,6 +142,11 @@ export async function logout(
         ? `No cached session for "${provider.name}"`
         : `Logged out of "${provider.name}": removed ${count(removed, "cache file")}`,
     );
+  }
+  for (const each of stores) {
+    if (await removeUnusedDataKey(each, systemKeychain({ dir: each.dir }), log)) {
+      log.info("Removed aws-oidc's data key from the keychain: no sealed tokens are left");
+    }
   }
   if (failures.length > 0) {
     const [first] = failures;

@@ -8,6 +8,8 @@ import { type FlagValues, type Provider, resolveProvider, RoleChoiceNeeded } fro
 import { pickRole } from "./pick.ts";
 import { openCache, openCaches } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
+import { sealingStore, type StorageMode } from "../cache/sealed.ts";
+import { systemKeychain } from "../cache/keychain/mod.ts";
 import type { CredentialDeps } from "../credentials.ts";
 import { loginByFlow } from "../oidc/flows.ts";
 import { refreshTokens } from "../oidc/refresh.ts";
@@ -69,15 +71,32 @@ export async function openStores(options: CacheOptions, context: CliContext, log
   return await openCaches({ nodeLocal: options.nodeLocalCache, env: context.env, onProblem: (m) => log.warn(m) });
 }
 
+/**
+ * The store as the pipeline sees it: token files sealed with the OS keychain's
+ * data key as `mode` says (src/cache/sealed.ts); a sealed file opens in any mode.
+ */
+export function tokenStore(store: CacheStore, mode: StorageMode, log: Log) {
+  return sealingStore(store, { mode, keychain: systemKeychain({ dir: store.dir }), log });
+}
+
 /** The real outside world for the credential pipeline. */
-export function credentialDeps(_provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
+export function credentialDeps(provider: Provider, store: CacheStore, context: CliContext, log: Log): CredentialDeps {
   const platform = currentPlatform();
+  const tokens = tokenStore(store, provider.storage, log);
   return {
     log,
     env: context.env,
-    store,
-    login: (p) => loginByFlow(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) }),
-    refresh: refreshTokens,
+    store: tokens,
+    // Where the new tokens will go is settled first: a keychain that cannot be used fails before the browser
+    // opens, and before a refresh spends a rotating refresh token.
+    login: async (p) => {
+      await tokens.decide();
+      return await loginByFlow(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) });
+    },
+    refresh: async (p, cached) => {
+      await tokens.decide();
+      return await refreshTokens(p, cached);
+    },
     assumeRole: assumeRoleWithWebIdentity,
     assumeChain: assumeRoleChain,
     ...context.services,

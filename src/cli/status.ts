@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { configPath, loadConfigFile } from "../config/load.ts";
 import { type Provider, providerNames, resolveProvider } from "../config/resolve.ts";
 import type { CacheStore } from "../cache/store.ts";
+import { holdsToken } from "../cache/sealed.ts";
 import {
   cacheNames,
   type CredentialEntry,
@@ -139,7 +140,7 @@ function tokenSession(file: string, entry: TokenEntry, provider: string | null, 
     identity: String(identity),
     expires_at: new Date(entry.idTokenExpiresAt * 1000).toISOString(),
     expires_in: Math.floor(entry.idTokenExpiresAt - nowMs / 1000),
-    refresh_token: Boolean(entry.refreshToken),
+    refresh_token: holdsToken({ ...entry }, "refreshToken"),
     id_token_on_refresh: entry.refreshSendsNoIdToken === undefined ? null : !entry.refreshSendsNoIdToken,
     file,
   };

@@ -51,7 +51,8 @@ export type ProviderKey =
   | "key_id"
   | "token_endpoint_auth_method"
   | "roles"
-  | "role";
+  | "role"
+  | "storage";
 
 /** The table, in the order help lists it. */
 export const FIELDS: readonly FieldSpec[] = [
@@ -236,6 +237,14 @@ export const FIELDS: readonly FieldSpec[] = [
     flags: ["refresh-window", "refresh_window"],
     arg: "seconds",
     help: "Renew cached credentials this long before they expire (default 900, or half of short sessions)",
+  },
+  {
+    key: "storage",
+    type: "string",
+    flags: ["storage"],
+    arg: "where",
+    help: 'Where refresh tokens are kept: "auto" (default: the OS keychain when it works, else files), ' +
+      '"keychain" or "file"',
   },
 ];
 

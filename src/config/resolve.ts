@@ -67,6 +67,8 @@ export interface Provider {
   authParams: Record<string, string>;
   /** Seconds before expiry at which cached credentials are renewed; undefined: the default rule. */
   refreshWindow?: number;
+  /** Where the tokens are kept: see src/cache/sealed.ts. */
+  storage: "auto" | "keychain" | "file";
   /** Roles assumed with `AssumeRole`, in order, after the web identity step. */
   chain: string[];
   /** The AWS federation endpoint for `login`; undefined: the role's partition decides. */
@@ -198,6 +200,7 @@ export function resolveProvider(input: ResolveInput): Provider {
       "token_endpoint_auth_method",
       (found) => checkChoice(found, "token_endpoint_auth_method", CLIENT_AUTH_METHODS),
     ),
+    storage: get("storage", (found) => checkChoice(found, "storage", ["auto", "keychain", "file"] as const)) ?? "auto",
   };
 }
 
@@ -600,7 +603,7 @@ function checkRedirectUri(found: Sourced): string {
       "redirect_uri",
       found,
       "needs a path",
-      "the listener serves the login start page at /; use e.g. /auth/callback",
+      "the callback needs a path of its own; use e.g. /auth/callback",
     );
   }
   if (!value.includes("{port}") && !/:\d+\//.test(value)) {

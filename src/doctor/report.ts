@@ -10,7 +10,7 @@ export type CheckStatus = "ok" | "warn" | "fail";
 /** One finding. */
 export interface CheckResult {
   status: CheckStatus;
-  /** Which check: config, provider, discovery, jwks, clock, sts, cache, profile. */
+  /** Which check: config, provider, discovery, jwks, clock, sts, cache, storage, profile. */
   check: string;
   /** The provider or profile it is about, if any. */
   subject?: string;

@@ -8,7 +8,7 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import type { Log } from "../log.ts";
+import { type Log, printable } from "../log.ts";
 import type { ClientAuthMethod, Provider } from "../config/resolve.ts";
 import { type HttpOptions, unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
@@ -280,8 +280,5 @@ export function tokenEndpointError(error: unknown, context: EndpointContext = {}
   return new AwsOidcError(`${request} failed: ${(error as Error).message}`, { cause: error });
 }
 
-/** Strips control characters from IdP-supplied text before it reaches a terminal. */
-export function printable(text: string): string {
-  // deno-lint-ignore no-control-regex -- matching control characters is the point
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, " ").slice(0, 300);
-}
+/** The one filter for remote text, kept importable here for the IdP modules. */
+export { printable } from "../log.ts";

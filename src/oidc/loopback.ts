@@ -1,11 +1,15 @@
 /**
  * The loopback listener of the native-app login (RFC 8252 §7.3): bound to
- * 127.0.0.1 only, on a fresh random port unless the redirect URI fixes one.
+ * 127.0.0.1, on a fresh random port unless the redirect URI fixes one; with
+ * `localhost` it holds the same port on ::1 too, since browsers try ::1 first
+ * and another local user could otherwise answer there.
  *
- * `/` redirects to the IdP's authorization URL, so the browser is opened on a
- * short local URL and the long one never sits on a process command line. The
- * callback path waits for the one response carrying our `state`; anything else
- * gets a 400 and the wait goes on, so a web page cannot end or abort a login.
+ * The start URL, on a random path (144 bits), redirects once to the IdP's
+ * authorization URL, so the browser is opened on a short local URL and the
+ * long one never sits on a process command line, and no second requester
+ * learns its `state`, `nonce` or challenge. The callback path waits for the
+ * one response carrying our `state`; anything else gets a 400 and the wait
+ * goes on, so a web page cannot end or abort a login.
  *
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
  */
@@ -18,6 +22,7 @@ import {
   PAGE_HEADERS,
   STRAY_PAGE,
   SUCCESS_PAGE,
+  USED_PAGE,
 } from "./pages.ts";
 
 const MAX_URL_LENGTH = 8192;
@@ -53,6 +58,86 @@ export interface WaitOptions {
   onStray?: (reason: string) => void;
 }
 
+/** A random URL path of 144 bits (RFC 4648 base64url), not guessable by another local user. */
+export function randomPath(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return "/" + btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_");
+}
+
+/** Servers bound to loopback on one port: 127.0.0.1, and ::1 too for `localhost`. */
+export interface LoopbackServers {
+  port: number;
+  close(): Promise<void>;
+}
+
+const PORT_ATTEMPTS = 20;
+
+/**
+ * Binds `handler` on 127.0.0.1 at `port` (0: a free one) and, when `dualStack`,
+ * on ::1 at the same port, so that `localhost` reaches us whichever address
+ * the browser tries. A random port taken on ::1 is replaced by another; a
+ * fixed one is refused. A machine without ::1 (IPv6 off) has nothing there
+ * for anyone to take, so 127.0.0.1 alone is fine.
+ */
+export function bindLoopback(
+  port: number,
+  handler: (request: Request) => Response | Promise<Response>,
+  options: { dualStack: boolean; purpose: string },
+): LoopbackServers {
+  const serve = (hostname: string, at: number) =>
+    Deno.serve({
+      hostname,
+      port: at,
+      onListen: () => {},
+      onError: () => new Response("Internal error", { status: 500 }),
+    }, handler);
+  for (let attempt = 1;; attempt++) {
+    let v4: Deno.HttpServer<Deno.NetAddr>;
+    try {
+      v4 = serve("127.0.0.1", port);
+    } catch (error) {
+      throw new AwsOidcError(`Cannot listen on 127.0.0.1:${port} for ${options.purpose}: ${(error as Error).message}`, {
+        hint: port ? "another program uses that port; free it or use {port} in redirect_uri" : undefined,
+        cause: error,
+      });
+    }
+    const bound = v4.addr.port;
+    const servers = [v4];
+    if (options.dualStack) {
+      try {
+        servers.push(serve("::1", bound));
+      } catch (error) {
+        if (error instanceof Deno.errors.AddrInUse) {
+          // Not awaited: a server that never served anything shuts down at once.
+          v4.shutdown();
+          if (port === 0 && attempt < PORT_ATTEMPTS) continue;
+          throw new AwsOidcError(
+            `Cannot listen on [::1]:${bound} for ${options.purpose}: another program holds it, and a browser ` +
+              `opening localhost would reach that program`,
+            {
+              hint: port
+                ? "free that port on ::1, or use http://127.0.0.1:{port}/… (or {port}) in redirect_uri"
+                : "find the program holding ports on ::1 (ss -ltnp) and stop it",
+              cause: error,
+            },
+          );
+        }
+        if (!(error instanceof Deno.errors.AddrNotAvailable)) {
+          v4.shutdown();
+          throw new AwsOidcError(
+            `Cannot listen on [::1]:${bound} for ${options.purpose}: ${(error as Error).message}`,
+            {
+              hint: "use http://127.0.0.1:{port}/… in redirect_uri if the IdP allows it",
+              cause: error,
+            },
+          );
+        }
+      }
+    }
+    return { port: bound, close: async () => void await Promise.all(servers.map((server) => server.shutdown())) };
+  }
+}
+
 /**
  * The Host headers that name this listener: 127.0.0.1 or the redirect URI's
  * host, with the port; without it too on port 80, which browsers leave out.
@@ -69,37 +154,27 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
   const fixedPort = redirectTemplate.includes("{port}") ? 0 : Number(template.port || 80);
   const callbackPath = template.pathname;
   let handle: (request: Request) => Response = () => new Response(null, { status: 503 });
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: fixedPort,
-      onListen: () => {},
-      onError: () => new Response("Internal error", { status: 500 }),
-    }, (request) => handle(request));
-  } catch (error) {
-    throw new AwsOidcError(
-      `Cannot listen on 127.0.0.1:${fixedPort} for the login callback: ${(error as Error).message}`,
-      {
-        hint: fixedPort ? "another program uses that port; free it or use {port} in redirect_uri" : undefined,
-        cause: error,
-      },
-    );
-  }
-  const port = server.addr.port;
+  const servers = bindLoopback(fixedPort, (request) => handle(request), {
+    dualStack: template.hostname === "localhost",
+    purpose: "the login callback",
+  });
+  const port = servers.port;
   const hostPort = `${template.hostname}:${port}`;
+  const startPath = randomPath();
+  const startUrl = `http://${hostPort}${startPath}`;
+  let started = false;
   const allowedHosts = callbackHosts(template, port);
   const redirectUri = redirectTemplate.replace("{port}", String(port));
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await server.shutdown();
+    await servers.close();
   };
 
   return {
     redirectUri,
-    startUrl: `http://${hostPort}/`,
+    startUrl,
     close,
     waitForCallback(options) {
       const { promise, resolve, reject } = Promise.withResolvers<URLSearchParams>();
@@ -116,7 +191,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
         finish(() =>
           reject(
             new AwsOidcError(`No login arrived within ${options.timeoutSeconds} s`, {
-              hint: `check that the browser opened ${redirectUri.split("/").slice(0, 3).join("/")}/ ` +
+              hint: `check that the browser opened ${startUrl} ` +
                 "and that the IdP lists the redirect URI " + redirectTemplate +
                 (fixedPort ? "" : FIXED_PORT_ADVICE) + "; raise the wait with timeout = <seconds>",
             }),
@@ -133,8 +208,13 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
         const url = new URL(request.url);
         if (request.method !== "GET") return htmlResponse(NOT_FOUND_PAGE, 405);
         if (request.url.length > MAX_URL_LENGTH) return htmlResponse(STRAY_PAGE, 414);
-        if (url.pathname === "/" && callbackPath !== "/") {
+        if (url.pathname === startPath) {
           if (settled) return htmlResponse(DONE_PAGE, 410);
+          if (started) {
+            options.onStray?.("a second request for the login's start URL (someone else may have fetched it)");
+            return htmlResponse(USED_PAGE, 410);
+          }
+          started = true;
           return new Response(null, {
             status: 302,
             headers: { ...PAGE_HEADERS, location: options.authorizationUrl.href },

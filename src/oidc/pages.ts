@@ -35,5 +35,9 @@ export const STRAY_PAGE = page(
     "If you are trying to sign in, start again from the terminal.",
 );
 export const DONE_PAGE = page("Already done", "This login has already completed. You can close this tab.");
+export const USED_PAGE = page(
+  "Link already used",
+  "This one-time link was opened before. If that was not you, close this tab and start again in the terminal.",
+);
 export const NOT_FOUND_PAGE = page("Not found", "There is nothing here.");
 export const FORBIDDEN_PAGE = page("Refused", "This listener only answers requests addressed to it directly.");

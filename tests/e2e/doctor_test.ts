@@ -96,10 +96,13 @@ Deno.test("doctor: a healthy setup passes every check and exits 0", async () => 
           `✔ STS endpoint "${sts.url}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) resolves and accepts connections`,
         ),
         /✔ Cache directory ".*" does not exist yet/,
+        // Linux: no D-Bus session in tests; elsewhere tests/helpers/cli.ts sets storage = "file".
+        /✔ Tokens of "google": 0600 files in ".*"(, as the keychain cannot be used: cannot read the data key| \(storage = "file"\))/,
+        /✔ STS credentials: 0600 files in ".*", never the keychain/,
         /✔ Profile "dev" runs ".*deno" for provider "google"/,
       ]
     ) assert.match(passed, expected);
-    assert.match(run.stdout, /All 8 checks passed\n$/);
+    assert.match(run.stdout, /All 10 checks passed\n$/);
     assert.equal(run.stderr, "");
   } finally {
     await idp.close();
@@ -323,7 +326,7 @@ Deno.test("doctor --provider checks only that provider; --json is machine-readab
     assert.ok(results.every((result) => result.status === "ok"));
     assert.deepEqual(
       [...new Set(results.map((result) => result.check))],
-      ["config", "provider", "discovery", "clock", "jwks", "sts", "cache", "profile"],
+      ["config", "provider", "discovery", "clock", "jwks", "sts", "cache", "storage", "profile"],
     );
     assert.ok(!results.some((result) => result.subject === "broken" || result.subject === "ops"));
     const unknown = await doctor(toml, { args: ["--provider", "nope"] });

@@ -7,16 +7,21 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { type FederationStandIn, startFederation } from "../fixtures/federation.ts";
 import { cliCommandLine, runCli } from "../helpers/cli.ts";
+import { withCommandLineScan } from "../helpers/cmdlines.ts";
 import { startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/console";
 const ROOT = new URL("../../", import.meta.url).pathname;
-const RECORD_AGENT = join(ROOT, "tests", "fixtures", "record_agent.sh");
+const FETCH_AGENT = join(ROOT, "tests", "fixtures", "fetch_agent.ts");
 
 interface LoginWorld extends World {
   federation: FederationStandIn;
-  /** `--agent` for a recording agent writing to a fresh file, and a reader of what it recorded. */
-  recorder(): { flag: string; read(): Promise<string[]> };
+  /**
+   * `--agent` for an agent that records its argv and fetches its URL `times` times (no redirects followed),
+   * writing to a fresh file; and a reader of what it recorded: its 3 arguments (file, URL, times), then one
+   * `<status> <location>` a fetch.
+   */
+  recorder(times?: number): { flag: string; read(): Promise<string[]> };
 }
 
 async function world(): Promise<LoginWorld> {
@@ -39,10 +44,11 @@ agent = ${w.agent.toml}
   return {
     ...w,
     federation,
-    recorder() {
+    recorder(times = 1) {
       const file = join(w.home, `agent-${records++}.txt`);
+      const deno = [Deno.execPath(), "run", "--allow-net=127.0.0.1", `--allow-write=${file}`];
       return {
-        flag: JSON.stringify(["/bin/sh", RECORD_AGENT, file, "{}"]),
+        flag: JSON.stringify([...deno, FETCH_AGENT, file, "{}", String(times)]),
         async read() {
           // The CLI does not wait for its browser: wait for the agent's closing empty line.
           for (let waited = 0; waited < 10_000; waited += 50) {
@@ -132,20 +138,50 @@ Deno.test("login opens the console with the provider's agent; a profile name wor
     assert.equal(run.stdout, "", "nothing on stdout without --print");
     assert.match(run.stderr, new RegExp(`Opening the AWS console for ${ROLE.replace(/[/]/g, "\\/")} in aws`));
     assertNoSecrets(w, run.stderr);
-    const argv = await recorder.read();
-    assert.equal(argv.length, 1, "the agent got the URL as its one argument");
-    checkLoginUrl(w, argv[0]);
+    const [record, link, times, fetched] = await recorder.read();
+    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{24}$/, "the agent got a one-time loopback link");
+    const [status, location] = fetched.split(" ");
+    assert.equal(status, "302");
+    checkLoginUrl(w, location);
+    assert.ok(record.endsWith(".txt") && times === "1");
 
     // The profile's credential_process names the provider; its region makes a new credential set, not a new login.
     const viaProfile = w.recorder();
     const profile = await runCli(["login", "engineer", "--agent", viaProfile.flag], w.env);
     assert.equal(profile.code, 0, profile.stderr);
-    checkLoginUrl(w, (await viaProfile.read())[0]);
+    checkLoginUrl(w, (await viaProfile.read())[3].split(" ")[1]);
     assert.equal(w.idp.counters.authorizations, 1);
 
     const unknown = await runCli(["login", "nobody"], w.env);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /"nobody" is neither a provider .* nor usable as a profile.*providers: "idp"/);
+  } finally {
+    await w.close();
+  }
+});
+
+Deno.test({
+  // Reads every process's command line from /proc.
+  ignore: Deno.build.os !== "linux",
+  name: "login: no SigninToken on any command line while it runs; the one-time link works once, then 410 and a warning",
+}, async () => {
+  const w = await world();
+  try {
+    await warmCache(w);
+    const recorder = w.recorder(2);
+    const { result, seen: scanned } = await withCommandLineScan(() =>
+      runCli(["login", "idp", "--agent", recorder.flag], w.env)
+    );
+    const seen = scanned.filter((line) => /SigninToken|federation\?|Action=login/.test(line));
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(seen, [], "no process had the sign-in URL on its command line");
+    assert.ok(scanned.some((line) => line.includes(FETCH_AGENT)), "the scan saw the agent");
+    const [, , , first, second] = await recorder.read();
+    assert.equal(first.split(" ")[0], "302");
+    checkLoginUrl(w, first.split(" ")[1]);
+    assert.equal(second, "410 -", "the second request gets nothing");
+    assert.match(result.stderr, /warning: The one-time link to the AWS console was requested 2 times: someone else/);
+    assertNoSecrets(w, result.stderr);
   } finally {
     await w.close();
   }

@@ -225,7 +225,7 @@ Deno.test("fuzz: the loopback listener answers every mutated request below 500 a
     timeoutSeconds: 60,
     validate: (params) => params,
   });
-  const base = listener.startUrl.replace(/\/$/, "");
+  const base = new URL(listener.startUrl).origin;
   const seeds = ["/auth/callback?code=abc&state=not-it", "/?x=1", "/auth/callback?error=access_denied&state=x"];
   try {
     await fuzz(

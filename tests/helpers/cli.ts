@@ -14,10 +14,16 @@ export interface CliRun {
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
+/** A D-Bus address where nothing listens: `secret-tool` fails at once, and never autolaunches a session bus. */
+export const NO_BUS = "unix:path=/nonexistent/aws-oidc-tests";
+
 /**
  * Environment for a CLI run: this process's environment without any AWS or
  * aws-oidc setting, a fresh HOME, and Deno's cache kept where it was (so the
- * subprocess needs no network to load its modules).
+ * subprocess needs no network to load its modules). The person's keychain is
+ * never touched: on Linux the D-Bus session is {@link NO_BUS} (a test that
+ * wants a keyring starts its own: tests/helpers/keyring.ts), elsewhere
+ * `AWS_OIDC_STORAGE=file`.
  */
 export function cleanEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
   const env = Deno.env.toObject();
@@ -37,6 +43,8 @@ export function cleanEnv(home: string, extra: Record<string, string> = {}): Reco
     AWS_SHARED_CREDENTIALS_FILE: join(home, ".aws", "credentials"),
     AWS_EC2_METADATA_DISABLED: "true",
     NO_COLOR: "1",
+    DBUS_SESSION_BUS_ADDRESS: NO_BUS,
+    ...(Deno.build.os === "linux" ? {} : { AWS_OIDC_STORAGE: "file" }),
     ...extra,
   };
 }

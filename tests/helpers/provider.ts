@@ -41,6 +41,7 @@ export function testProvider(overrides: Partial<Provider> = {}): Provider {
     chain: [],
     flow: "browser",
     token: "id_token",
+    storage: "auto",
     ...overrides,
   };
 }

@@ -19,15 +19,22 @@ function listen(validate = (params: URLSearchParams) => params) {
     validate,
     onStray: (reason) => strays.push(reason),
   });
-  return { listener, result, strays, base: listener.startUrl.replace(/\/$/, "") };
+  return { listener, result, strays, base: new URL(listener.startUrl).origin };
 }
 
-Deno.test("binds 127.0.0.1 on a fresh port and redirects / to the IdP", async () => {
-  const { listener, result, base } = listen();
+Deno.test("binds 127.0.0.1 on a fresh port and redirects its random start path, once, to the IdP", async () => {
+  const { listener, result, base, strays } = listen();
   assert.match(listener.redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/auth\/callback$/);
-  const start = await get(base + "/");
+  assert.match(listener.startUrl, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{24}$/, "144 random bits in the path");
+  assert.equal((await get(base + "/")).status, 404, "/ says nothing");
+  const start = await get(listener.startUrl);
   assert.equal(start.status, 302);
   assert.equal(start.headers.get("location"), AUTHORIZE.href);
+  const second = await get(listener.startUrl);
+  assert.equal(second.status, 410, "a second requester learns nothing");
+  assert.equal(second.headers.get("location"), null);
+  assert.doesNotMatch(second.body, /idp\.example|state|client_id/);
+  assert.match(strays.join(), /second request for the login's start URL/);
   await get(`${base}/auth/callback?code=c&state=expected-state`);
   await result;
 });
@@ -113,8 +120,8 @@ Deno.test("an oversized query string is refused without ending the wait", async 
 });
 
 /** Sends a raw HTTP/1.1 request, so the Host header is ours to choose. */
-async function rawGet(port: number, target: string, host: string): Promise<string> {
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+async function rawGet(port: number, target: string, host: string, address = "127.0.0.1"): Promise<string> {
+  const conn = await Deno.connect({ hostname: address, port });
   await conn.write(new TextEncoder().encode(`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
   return new TextDecoder().decode(await new Response(conn.readable).arrayBuffer());
 }
@@ -143,7 +150,7 @@ Deno.test("DNS rebinding: every Host that is not this listener's address and por
 
 Deno.test("a request before the browser was opened: 503 before the wait starts, ignored after", async () => {
   const listener = startLoopbackListener("http://127.0.0.1:{port}/auth/callback");
-  const base = listener.startUrl.replace(/\/$/, "");
+  const base = new URL(listener.startUrl).origin;
   const early = await get(`${base}/auth/callback?code=early&state=expected-state`);
   assert.equal(early.status, 503, "nothing is accepted before the login has a state");
   const strays: string[] = [];
@@ -229,4 +236,38 @@ Deno.test("callbackHosts: on port 80 the Host without a port is this listener to
   const named = callbackHosts(new URL("http://localhost:80/cb"), 80);
   assert.deepEqual([...named].sort(), ["127.0.0.1", "127.0.0.1:80", "localhost", "localhost:80"]);
   assert.deepEqual([...callbackHosts(new URL("http://127.0.0.1:8080/cb"), 8080)], ["127.0.0.1:8080"]);
+});
+
+Deno.test("with localhost the listener holds its port on ::1 too, so no other program can answer the browser there", async () => {
+  const listener = startLoopbackListener("http://localhost:{port}/auth/callback");
+  const result = listener.waitForCallback({
+    authorizationUrl: AUTHORIZE,
+    state: "expected-state",
+    timeoutSeconds: 5,
+    validate: (params) => params,
+  });
+  const port = Number(new URL(listener.redirectUri).port);
+  try {
+    assert.throws(() => Deno.listen({ hostname: "::1", port }), Deno.errors.AddrInUse);
+    assert.throws(() => Deno.listen({ hostname: "127.0.0.1", port }), Deno.errors.AddrInUse);
+    // What a browser sends when localhost resolved to ::1.
+    const viaV6 = await rawGet(port, "/auth/callback?code=v6&state=expected-state", `localhost:${port}`, "::1");
+    assert.match(viaV6, /^HTTP\/1.1 200/);
+    assert.equal((await result).get("code"), "v6");
+  } finally {
+    await listener.close();
+  }
+});
+
+Deno.test("with localhost and a fixed port already held on ::1, the login refuses clearly", () => {
+  const squatter = Deno.listen({ hostname: "::1", port: 0 });
+  const port = (squatter.addr as Deno.NetAddr).port;
+  try {
+    assert.throws(
+      () => startLoopbackListener(`http://localhost:${port}/auth/callback`),
+      (error: Error) => /Cannot listen on \[::1\]:\d+ .*another program holds it/.test(error.message),
+    );
+  } finally {
+    squatter.close();
+  }
 });
