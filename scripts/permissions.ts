@@ -11,7 +11,7 @@
  * Reading a variable that is not listed throws `NotCapable`, and the tests
  * that start the CLI fail: a missing permission cannot hide.
  *
- * Why each kind is as wide as it is: see "Permissions" in README.md.
+ * Why each kind is as wide as it is: see "Permissions" in docs/security.md.
  */
 
 /** Environment variables, by name or `PREFIX_*`. */
