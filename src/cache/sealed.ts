@@ -18,6 +18,7 @@
  *
  * @see https://www.w3.org/TR/WebCryptoAPI/#aes-gcm
  */
+import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { CacheStore } from "./store.ts";
 import type { TokenEntry } from "./entries.ts";
@@ -296,7 +297,12 @@ async function noticeFallbackOnce(store: CacheStore, reason: string, log: Log): 
     return;
   }
   log.info(`Keeping tokens in 0600 files, not the keychain: ${reason.replace(/^the keychain cannot be used: /, "")}`);
-  await store.write(FALLBACK_MARKER, { reason });
+  // Remembering that the notice was given is a nicety: a cache that cannot be written (full, read-only) must not
+  // stop the command, which reports the unwritable cache itself when it stores what it obtained.
+  await store.write(FALLBACK_MARKER, { reason }).catch((error) => {
+    if (!(error instanceof AwsOidcError)) throw error;
+    log.debug(`the keychain notice is not remembered: ${error.message}`);
+  });
 }
 
 function isTokenFile(name: string): boolean {
