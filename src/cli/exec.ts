@@ -17,7 +17,7 @@ import { startCredentialServer } from "../output/server.ts";
 import { IMDS_CONFLICTING_VARIABLES, imdsRoleName, startImdsServer } from "../output/imds.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
-import { type NamedInput, resolveName, type Target } from "./target.ts";
+import { type NamedInput, resolveName, sessionLabel } from "./target.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
@@ -140,11 +140,6 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
   } finally {
     await server?.close();
   }
-}
-
-/** The value of AWS_OIDC_SESSION: the provider, or `<profile> (<provider>)`. */
-export function sessionLabel(target: Pick<Target, "provider" | "profile">): string {
-  return target.profile === undefined ? target.provider : `${target.profile} (${target.provider})`;
 }
 
 /** The user's shell: `SHELL` (else /bin/sh), or on Windows `ComSpec` (else cmd.exe). */

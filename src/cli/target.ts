@@ -74,6 +74,11 @@ export async function resolveName(input: NamedInput, context: CliContext, log: L
   };
 }
 
+/** The value of AWS_OIDC_SESSION: the provider, or `<profile> (<provider>)`. */
+export function sessionLabel(target: Pick<Target, "provider" | "profile">): string {
+  return target.profile === undefined ? target.provider : `${target.profile} (${target.provider})`;
+}
+
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
