@@ -14,7 +14,7 @@ import { getCredentials } from "../credentials.ts";
 import { credentialVariables } from "../output/variables.ts";
 import { CONFLICTING_VARIABLES } from "../output/variables.ts";
 import { startCredentialServer } from "../output/server.ts";
-import { IMDS_CONFLICTING_VARIABLES, imdsRoleName, startImdsServer } from "../output/imds.ts";
+import { IMDS_CONFLICTING_VARIABLES, startImdsFor } from "../output/imds.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
 import { type NamedInput, resolveName, sessionLabel } from "./target.ts";
@@ -110,20 +110,17 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
   const store = await openStore(target.cache, context, log);
   const deps = credentialDeps(provider, store, context, log);
   const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
-  const fresh = () => getCredentials(provider, deps, mode);
-  const credentials = await fresh();
+  const credentials = await getCredentials(provider, deps, mode);
+  // An endpoint's later requests use the cache: --force-login applies to the first login only.
+  const fresh = (p = provider) => getCredentials(p, deps, { noCache: mode.noCache });
 
   const env: Record<string, string> = { [SESSION_VARIABLE]: sessionLabel(target) };
   const unset = [...CONFLICTING_VARIABLES];
   let server: { variables: Record<string, string>; close(): Promise<void> } | undefined;
   if (input.endpoint === "server") {
-    server = startCredentialServer({ credentials: fresh, log });
+    server = startCredentialServer({ credentials: () => fresh(), log });
   } else if (input.endpoint === "imds") {
-    server = startImdsServer({
-      credentials: fresh,
-      roleName: imdsRoleName(provider.chain.at(-1) ?? provider.roleArn),
-      log,
-    });
+    server = startImdsFor(provider, fresh, { log });
     unset.push(...IMDS_CONFLICTING_VARIABLES);
   }
   if (server) {

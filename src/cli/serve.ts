@@ -16,7 +16,7 @@ import type { Log } from "../log.ts";
 import { getCredentials } from "../credentials.ts";
 import type { ListenAddress } from "../output/_endpoint.ts";
 import { startCredentialServer } from "../output/server.ts";
-import { imdsRoleName, startImdsServer } from "../output/imds.ts";
+import { startImdsFor } from "../output/imds.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
 import { type NamedInput, resolveName, sessionLabel } from "./target.ts";
@@ -142,24 +142,19 @@ export async function serve(input: ServeInput, context: CliContext, until: Promi
   // Log in now, in the foreground, rather than on a client's first request.
   await getCredentials(provider, deps, mode);
   started = true;
-  const fresh = () => getCredentials(provider, deps, { noCache: mode.noCache });
+  const fresh = (p = provider) => getCredentials(p, deps, { noCache: mode.noCache });
 
   const region = { AWS_REGION: provider.region, AWS_DEFAULT_REGION: provider.region };
   let variables: Record<string, string>;
   let close: () => Promise<void>;
   let tokenDir: string | undefined;
   if (input.imds) {
-    const server = startImdsServer({
-      credentials: fresh,
-      roleName: imdsRoleName(provider.chain.at(-1) ?? provider.roleArn),
-      listen: input.listen,
-      log,
-    });
+    const server = startImdsFor(provider, fresh, { listen: input.listen, log });
     variables = { ...server.variables, ...region };
     close = server.close;
     log.info(`Serving credentials for ${label} as the instance metadata service at ${server.endpoint}`);
   } else {
-    const server = startCredentialServer({ credentials: fresh, listen: input.listen, log });
+    const server = startCredentialServer({ credentials: () => fresh(), listen: input.listen, log });
     close = server.close;
     try {
       tokenDir = await Deno.makeTempDir({ prefix: "aws-oidc-serve-" });

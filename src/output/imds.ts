@@ -19,10 +19,15 @@
  *   request that came through a proxy; so does a foreign `Host` (DNS
  *   rebinding), which EC2 has no need to check.
  *
+ * botocore (the AWS CLI, boto3) stretches instance metadata credentials that
+ * have less than 10 minutes plus a 2-10 minute jitter left to now + that much,
+ * so it would sign with expired ones: {@link forImds} renews them sooner.
+ *
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/configuring-instance-metadata-service.html
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html
  */
-import type { CredentialEntry } from "../cache/entries.ts";
+import { type CredentialEntry, refreshWindow } from "../cache/entries.ts";
+import type { Provider } from "../config/resolve.ts";
 import { parseRoleArn } from "../aws/arn.ts";
 import { AwsOidcError } from "../errors.ts";
 import { type Log, redact } from "../log.ts";
@@ -62,6 +67,45 @@ const MAX_TOKENS = 1024;
 
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/";
 const TEXT_HEADERS = { "content-type": "text/plain", "cache-control": "no-store" };
+
+/**
+ * Seconds of life credentials served as instance metadata keep at least: botocore
+ * stretches those with less than 600 + 600 (its jitter's maximum) seconds left, so more
+ * than that, with a minute to spare.
+ */
+export const IMDS_MIN_REMAINING_SECONDS = 1260;
+
+/**
+ * The provider with a refresh window of at least {@link IMDS_MIN_REMAINING_SECONDS}, for
+ * an IMDS endpoint's credential source; unchanged otherwise.
+ */
+export function forImds<T extends Pick<Provider, "duration" | "refreshWindow">>(provider: T): T {
+  return { ...provider, refreshWindow: Math.max(refreshWindow(provider), IMDS_MIN_REMAINING_SECONDS) };
+}
+
+/**
+ * Starts the emulation for `provider`'s credentials, fetched by `get` with the
+ * refresh window of {@link forImds}; warns when the sessions are too short for that.
+ */
+export function startImdsFor(
+  provider: Provider,
+  get: (provider: Provider) => Promise<CredentialEntry>,
+  options: { log: Log; listen?: ListenAddress },
+): ImdsServer {
+  if (provider.duration <= IMDS_MIN_REMAINING_SECONDS) {
+    options.log.warn(
+      `Sessions of ${provider.duration} seconds are too short for instance metadata: botocore (the AWS CLI, boto3) ` +
+        `treats credentials with less than ${IMDS_MIN_REMAINING_SECONDS / 60} minutes left as if they lasted ` +
+        "longer, and would use them after they expire; use a duration of 3600 or more",
+    );
+  }
+  const renewed = forImds(provider);
+  return startImdsServer({
+    ...options,
+    credentials: () => get(renewed),
+    roleName: imdsRoleName(provider.chain.at(-1) ?? provider.roleArn),
+  });
+}
 
 /** The role name an instance profile would show for `roleArn`: its last path part. */
 export function imdsRoleName(roleArn: string): string {

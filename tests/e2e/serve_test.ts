@@ -4,33 +4,9 @@
  * fresh credentials past their expiry without a browser.
  */
 import assert from "node:assert/strict";
-import { cliCommandLine, runCli } from "../helpers/cli.ts";
-import { startWorld, type World } from "../helpers/world.ts";
-import { AWS_CLI, BOTO3_CLIENT, PYTHON, run, sdkClient, startServe } from "../helpers/serve.ts";
-
-const ROLE = "arn:aws:iam::123456789012:role/serve";
-
-/** With `shortLived`: 8-second credentials renewed 2 seconds before expiry, ID tokens usable for 4 seconds. */
-export function serveWorld(options: { shortLived?: boolean } = {}): Promise<World> {
-  const short = options.shortLived;
-  return startWorld({
-    roles: [ROLE],
-    idp: short ? { idTokenTtl: 64 } : undefined,
-    sts: short ? { sessionSeconds: 8 } : undefined,
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-${short ? "refresh_window = 2" : ""}
-`,
-    awsConfig:
-      `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
-  });
-}
+import { runCli } from "../helpers/cli.ts";
+import type { World } from "../helpers/world.ts";
+import { AWS_CLI, BOTO3_CLIENT, PYTHON, run, sdkClient, serveWorld, startServe } from "../helpers/serve.ts";
 
 /**
  * The client's environment: the world's, plus what serve printed. Debian 12's AWS CLI (2.9) and boto3 (1.26)

@@ -4,7 +4,8 @@
  * clients (Debian's AWS CLI and boto3, the JS SDK) that read credentials from it.
  */
 import { join } from "node:path";
-import { spawnCli } from "./cli.ts";
+import { cliCommandLine, spawnCli } from "./cli.ts";
+import { startWorld, type World } from "./world.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -13,6 +14,30 @@ export const AWS_CLI = "/usr/bin/aws";
 export const PYTHON = "/usr/bin/python3";
 export const BOTO3_CLIENT = join(ROOT, "tests", "fixtures", "boto3_client.py");
 export const SDK_CLIENT = join(ROOT, "tests", "fixtures", "sdk_container_client.ts");
+
+const ROLE = "arn:aws:iam::123456789012:role/serve";
+
+/** With `shortLived`: 8-second credentials renewed 2 seconds before expiry, ID tokens usable for 4 seconds. */
+export function serveWorld(options: { shortLived?: boolean } = {}): Promise<World> {
+  const short = options.shortLived;
+  return startWorld({
+    roles: [ROLE],
+    idp: short ? { idTokenTtl: 64 } : undefined,
+    sts: short ? { sessionSeconds: 8 } : undefined,
+    config: ({ idp, sts, agent }) => `
+[[AuthProvider]]
+name = "idp"
+role_arn = "${ROLE}"
+provider_url = "${idp.issuer}"
+client_id = "${idp.publicClientId}"
+sts_endpoint = "${sts.url}"
+agent = ${agent.toml}
+${short ? "refresh_window = 2" : ""}
+`,
+    awsConfig:
+      `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
+  });
+}
 
 /** A running `serve`. */
 export interface Serving {
