@@ -91,10 +91,11 @@ export function serveInput(
  */
 export function parseListen(text: string): Required<ListenAddress> {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|(\d{1,3}(?:\.\d{1,3}){3})):(\d{1,5})$/.exec(text.trim());
-  const hostname = match?.[1] ?? match?.[2];
   const port = Number(match?.[3]);
+  // As a URL spells it (::1 for 0:0:0:0:0:0:0:1), so the Host header clients send matches.
+  const hostname = match ? canonicalAddress(match[1] ?? match[2], match[1] !== undefined) : undefined;
   const hint = "give an IP address and a port, e.g. 127.0.0.1:9911, [::1]:9911 or 169.254.170.2:80";
-  if (!match || !hostname || !isIpAddress(hostname) || !(port >= 0 && port <= 65535)) {
+  if (!match || !hostname || !(port >= 0 && port <= 65535)) {
     throw new UsageError(`--listen "${text}" is not an address and port`, { hint });
   }
   if (hostname === "0.0.0.0" || /^[0:]+$/.test(hostname)) {
@@ -105,12 +106,13 @@ export function parseListen(text: string): Required<ListenAddress> {
   return { hostname, port };
 }
 
-function isIpAddress(hostname: string): boolean {
-  if (!hostname.includes(":")) return hostname.split(".").every((part) => Number(part) <= 255);
+function canonicalAddress(address: string, v6: boolean): string | undefined {
+  if (!v6 && !address.split(".").every((part) => Number(part) <= 255)) return undefined;
   try {
-    return new URL(`http://[${hostname}]/`).hostname !== "";
+    const hostname = new URL(`http://${v6 ? `[${address}]` : address}/`).hostname;
+    return v6 ? hostname.slice(1, -1) : hostname;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
