@@ -25,7 +25,7 @@ import type { CliContext, GlobalOptions } from "./context.ts";
 const EXAMPLES = `
 Examples:
   aws-oidc serve prod                               container credentials on 127.0.0.1, a free port
-  aws-oidc serve prod --listen 169.254.170.2:80     on a Docker network's gateway (see README)
+  aws-oidc serve prod --listen 169.254.170.2:9911   on a Docker network's gateway (see README)
   aws-oidc serve prod --imds                        as the EC2 instance metadata service (IMDSv2)
 
 stdout: the variables to set, NAME=value lines (docker run --env-file reads them):
