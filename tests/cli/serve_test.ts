@@ -11,7 +11,19 @@ Deno.test("parseListen: an IP address and a port, IPv6 in brackets; port 0 is a 
 });
 
 Deno.test("parseListen: host names, missing ports, bad numbers and every-interface addresses are refused", () => {
-  for (const text of ["localhost:80", "127.0.0.1", "127.0.0.1:65536", "256.0.0.1:80", "::1:80", "[::1]", ":80", "[::1:80", "[1:2:3]:80"]) {
+  for (
+    const text of [
+      "localhost:80",
+      "127.0.0.1",
+      "127.0.0.1:65536",
+      "256.0.0.1:80",
+      "::1:80",
+      "[::1]",
+      ":80",
+      "[::1:80",
+      "[1:2:3]:80",
+    ]
+  ) {
     assert.throws(
       () => parseListen(text),
       (error) => error instanceof UsageError && /not an address/.test(error.message),
