@@ -179,7 +179,8 @@ export async function serve(input: ServeInput, context: CliContext, until: Promi
     log.info("Ctrl-C stops serving");
     await until;
   } finally {
-    await close();
+    // A request may be waiting for a browser login: stop without waiting for it.
+    await withinMs(close(), 1000);
     if (tokenDir) await Deno.remove(tokenDir, { recursive: true }).catch(() => {});
   }
 }
@@ -195,6 +196,16 @@ function warnAboutReach(hostname: string, log: Log): void {
       `The AWS SDKs refuse plain http to ${hostname}: they accept it only from loopback, 169.254.170.2 and ` +
         "169.254.170.23",
     );
+  }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: number | undefined;
+  try {
+    await Promise.race([promise, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

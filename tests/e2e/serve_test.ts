@@ -115,6 +115,58 @@ Deno.test("serve: boto3 crosses the credentials' expiry twice and gets new ones 
   }
 });
 
+Deno.test("serve: once the refresh token is gone, the browser login is announced and a waiting request gets new credentials", async () => {
+  const w = await serveWorld({ shortLived: true, refreshTokenTtl: 5 });
+  const serving = await startServe(["idp"], w.env);
+  try {
+    const url = serving.variables.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    const token = await Deno.readTextFile(serving.variables.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
+    // Past the credentials' renewal (6 s), the login's ID token (4 s) and the refresh token (5 s).
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    assert.equal(w.idp.counters.authorizations, 1);
+    // A patient client (the SDKs give up after a second or so, and retry on their next call).
+    await w.agent.stop(); // the first browser holds the profile
+    const response = await fetch(url, { headers: { authorization: token }, signal: AbortSignal.timeout(60_000) });
+    assert.equal(response.status, 200, serving.stderr());
+    const body = await response.json();
+    assert.ok(Date.parse(body.Expiration) > Date.now(), "live credentials");
+    assert.equal(w.idp.counters.authorizations, 2, "a second browser login");
+    assert.match(serving.stderr(), /serve: the session for idp needs a new browser login; clients wait for it/);
+
+    const js = await run(Deno.execPath(), sdkClient("chain", 1), await clientEnv(w, serving.variables));
+    assert.equal(js.code, 0, js.stderr);
+  } finally {
+    await serving.stop();
+    await w.close();
+  }
+});
+
+Deno.test("serve: SIGTERM while a request waits for a browser login stops serve at once", async () => {
+  const w = await serveWorld({ shortLived: true, refreshTokenTtl: 5 });
+  try {
+    // The agent opens the browser once; the login after that never completes.
+    const once = `${w.home}/opened-once`;
+    const agent = ["/bin/sh", "-c", 'if [ -e "$0" ]; then exit 0; fi; : > "$0"; exec "$@"', once, ...w.agent.argv];
+    const config = await Deno.readTextFile(w.configPath);
+    await w.writeConfig(config.replace(/^agent = .*$/m, `agent = ${JSON.stringify(agent)}`));
+    const serving = await startServe(["idp"], w.env);
+    const token = await Deno.readTextFile(serving.variables.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
+    const url = serving.variables.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    // Past the credentials' renewal (6 s), the login's ID token (4 s) and the refresh token (5 s).
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    const waiting = fetch(url, { headers: { authorization: token } }).then((r) => r.body?.cancel(), () => {});
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.match(serving.stderr(), /needs a new browser login/);
+    const started = Date.now();
+    const stopped = await serving.stop();
+    assert.ok(Date.now() - started < 5000, `stopped in ${Date.now() - started} ms`);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    await waiting;
+  } finally {
+    await w.close();
+  }
+});
+
 Deno.test("serve: bad --listen and --imds beyond loopback are usage errors that cost no login", async () => {
   const w = await serveWorld();
   try {

@@ -17,12 +17,15 @@ export const SDK_CLIENT = join(ROOT, "tests", "fixtures", "sdk_container_client.
 
 const ROLE = "arn:aws:iam::123456789012:role/serve";
 
-/** With `shortLived`: 8-second credentials renewed 2 seconds before expiry, ID tokens usable for 4 seconds. */
-export function serveWorld(options: { shortLived?: boolean } = {}): Promise<World> {
+/**
+ * With `shortLived`: 8-second credentials renewed 2 seconds before expiry, ID tokens usable for 4 seconds (and
+ * refresh tokens living `refreshTokenTtl` seconds, if given).
+ */
+export function serveWorld(options: { shortLived?: boolean; refreshTokenTtl?: number } = {}): Promise<World> {
   const short = options.shortLived;
   return startWorld({
     roles: [ROLE],
-    idp: short ? { idTokenTtl: 64 } : undefined,
+    idp: short ? { idTokenTtl: 64, refreshTokenTtl: options.refreshTokenTtl } : undefined,
     sts: short ? { sessionSeconds: 8 } : undefined,
     config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
@@ -45,7 +48,7 @@ export interface Serving {
   variables: Record<string, string>;
   /** stderr so far. */
   stderr(): string;
-  /** SIGTERM, then its exit code, stdout after the variables, and all of stderr. */
+  /** SIGTERM (SIGKILL 10 s later), then its exit code, stdout after the variables, and all of stderr. */
   stop(): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
@@ -88,7 +91,10 @@ export async function startServe(args: string[], env: Record<string, string>, ti
       try {
         child.kill("SIGTERM");
       } catch { /* already gone */ }
+      // One that does not stop within 10 s is killed, so a test fails instead of hanging.
+      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
       const status = await child.status;
+      clearTimeout(killer);
       await stderrDone;
       return { code: status.code, stdout: await rest, stderr };
     },
