@@ -201,7 +201,7 @@ function warnAboutReach(hostname: string, log: Log): void {
 
 /** Waits for `promise`, but no longer than `ms`. */
 async function withinMs(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     await Promise.race([promise, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
   } finally {
