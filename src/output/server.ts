@@ -18,6 +18,8 @@ import { AwsOidcError } from "../errors.ts";
 import { type Log, redact } from "../log.ts";
 import { constantTimeEqual, listen, type ListenAddress, randomBase64Url, shared } from "./_endpoint.ts";
 
+export type { ListenAddress } from "./_endpoint.ts";
+
 /** A started credential server. */
 export interface CredentialServer {
   /** `http://<address>:<port>/creds/<random>`. */
