@@ -41,8 +41,9 @@ export const ENV: readonly string[] = [
   "LOCALAPPDATA",
   "PROGRAMFILES",
   "PROGRAMFILES(X86)",
-  // `env`: the shell to write statements for.
+  // `env`: the shell to write statements for; `exec` without a command: the shell to start (ComSpec on Windows).
   "SHELL",
+  "ComSpec",
   "PSModulePath",
   // Colours in commander's help.
   "NO_COLOR",

@@ -1,5 +1,5 @@
 /**
- * `aws-oidc eks-token <profile> --cluster-name NAME` (or `--provider <name>`):
+ * `aws-oidc eks-token <profile|provider> --cluster-name NAME` (or `--provider <name>`):
  * a Kubernetes credential plugin for EKS, in place of `aws eks get-token`.
  * Prints an ExecCredential whose token is a presigned STS GetCallerIdentity
  * URL for the cluster, signed with the profile's credentials; the token is
@@ -19,7 +19,7 @@ import { partitionOfRegion, partitionOfRole } from "../aws/partition.ts";
 import { presignEksToken } from "../aws/eks_token.ts";
 import { type ExecApiVersion, execApiVersion, execCredentialJson } from "../output/exec_credential.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { resolveTarget } from "./exec.ts";
+import { resolveName } from "./target.ts";
 import { credentialDeps, loadConfigAndProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
@@ -47,7 +47,7 @@ export function registerEksToken(program: Command, context: CliContext): void {
   const command = program
     .command("eks-token")
     .description("Print an EKS authentication token as a Kubernetes ExecCredential (kubectl's exec plugin)")
-    .argument("[profile]", "profile in ~/.aws/config whose credential_process is aws-oidc")
+    .argument("[name]", "a provider, or a profile in ~/.aws/config whose credential_process is aws-oidc")
     .option("--provider <name>", "use an [[AuthProvider]] directly instead of a profile")
     .option("--cluster-name <name>", "the EKS cluster (or, for a local cluster on Outposts, its id)");
   addProviderFlags(command);
@@ -85,7 +85,7 @@ export function eksTokenInput(
   }
   if (profile === undefined && options.provider === undefined) {
     throw new UsageError("eks-token needs a profile or --provider", {
-      hint: "aws-oidc eks-token <profile> --cluster-name <name>",
+      hint: "aws-oidc eks-token <profile|provider> --cluster-name <name>",
     });
   }
   const clusterName = options.clusterName?.trim();
@@ -111,7 +111,7 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   if (warning) log.warn(warning);
   // Read before the profile is: the fast index must describe the file as it was used.
   const awsConfig = input.profile === undefined ? undefined : await readFingerprintFile(awsConfigPath(context.env));
-  const target = await resolveTarget(input, context, log);
+  const target = await resolveName({ ...input, name: input.profile }, context, log);
   const { config, provider } = await loadConfigAndProvider(target.provider, target.flags, target.globals, context, log);
   checkPartition(provider);
   const store = await openStore(target.cache, context, log);

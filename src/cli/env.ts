@@ -1,12 +1,14 @@
-/** `aws-oidc env <provider>`: credentials as variables for a shell, an env file or JSON, on stdout. */
+/** `aws-oidc env <provider|profile>`: credentials as variables for a shell, an env file or JSON, on stdout. */
 import type { Command } from "commander";
 import { ENV_FORMATS, type OutputFlags } from "../output/formats.ts";
 import { addCacheFlags, addOutputFlags, addProviderFlags, auth, type AuthOptions, providerFlagValues } from "./auth.ts";
+import { resolveName } from "./target.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
 Examples:
   eval "$(aws-oidc env google)"                          bash, zsh (the shell is detected from SHELL)
+  eval "$(aws-oidc env engineer)"                        a profile in ~/.aws/config that runs aws-oidc
   aws-oidc env google | source                           fish
   aws-oidc env google | Out-String | Invoke-Expression   PowerShell
   aws-oidc env google --shell cmd > %TEMP%\\aws.cmd && call %TEMP%\\aws.cmd
@@ -25,13 +27,18 @@ export function registerEnv(program: Command, context: CliContext): void {
   const command = program
     .command("env")
     .description("Print AWS credentials as shell statements, an env file or JSON, logging in if needed")
-    .argument("<provider>", "name of an [[AuthProvider]] in the config file");
+    .argument("<name>", "an [[AuthProvider]] in the config file, or a profile in ~/.aws/config that runs aws-oidc");
   addProviderFlags(command);
   addCacheFlags(command);
   addOutputFlags(command, ENV_FORMATS).addHelpText("after", EXAMPLES);
   command.action(async (name: string, _options: unknown, self: Command) => {
     const options = self.optsWithGlobals<GlobalOptions & AuthOptions & OutputFlags & Record<string, unknown>>();
-    const flags = providerFlagValues(options);
-    await auth({ name, flags, globals: options, cache: options, output: options, formats: ENV_FORMATS }, context);
+    const log = context.makeLog({ debug: options.debug ?? false, quiet: options.quiet ?? false });
+    const target = await resolveName(
+      { name, flags: providerFlagValues(options), cache: options, globals: options },
+      context,
+      log,
+    );
+    await auth({ ...target, name: target.provider, output: options, formats: ENV_FORMATS }, context);
   });
 }

@@ -1,7 +1,8 @@
 /**
- * `aws-oidc exec <profile> -- cmd args…` and `exec --provider <name> -- …`:
- * run a program with credentials in its environment, or, with `--server`,
- * with a loopback credential endpoint that keeps handing out fresh ones.
+ * `aws-oidc exec <profile|provider> [-- cmd args…]` and `exec --provider <name> -- …`:
+ * run a program (or the user's shell) with credentials in its environment, or,
+ * with `--server` or `--imds`, with a loopback credential endpoint that keeps
+ * handing out fresh ones.
  */
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,39 +10,45 @@ import { Command, CommanderError } from "commander";
 import { QuietExit, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { FlagValues } from "../config/resolve.ts";
-import { readAwsOidcProfile } from "../aws/profiles.ts";
 import { getCredentials } from "../credentials.ts";
 import { credentialVariables } from "../output/variables.ts";
 import { CONFLICTING_VARIABLES } from "../output/variables.ts";
 import { startCredentialServer } from "../output/server.ts";
+import { IMDS_CONFLICTING_VARIABLES, startImdsFor } from "../output/imds.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import { type NamedInput, resolveName, sessionLabel } from "./target.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
 Examples:
-  aws-oidc exec engineer -- terraform plan          a profile from ~/.aws/config
+  aws-oidc exec engineer -- terraform plan          a profile from ~/.aws/config (or a provider's name)
+  aws-oidc exec engineer                            your shell ($SHELL; ComSpec on Windows) with the credentials
   aws-oidc exec --provider google --role-arn arn:aws:iam::123456789012:role/dev -- aws s3 ls
   aws-oidc exec --server prod -- terraform apply    fresh credentials for runs longer than one session
+  aws-oidc exec --imds prod -- jupyter lab          for tools that only read the EC2 instance metadata service
 
 The program gets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
 AWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION (with --server:
 AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN instead
-of keys); AWS_PROFILE and other credential variables are removed. Its exit code
-becomes aws-oidc's; Ctrl-C and SIGTERM are passed on to it.`;
+of keys; with --imds: AWS_EC2_METADATA_SERVICE_ENDPOINT), and AWS_OIDC_SESSION
+("<provider>", or "<profile> (<provider>)") for a prompt to show; AWS_PROFILE and
+other credential variables are removed. Its exit code becomes aws-oidc's; Ctrl-C
+and SIGTERM are passed on to it.`;
 
-/** Marks a child environment, so a nested exec can warn. */
-const SESSION_MARKER = "AWS_OIDC_EXEC";
+/** Names the session in every child's environment (for prompts), and lets a nested exec warn. */
+export const SESSION_VARIABLE = "AWS_OIDC_SESSION";
 
 /** Registers the command. */
 export function registerExec(program: Command, context: CliContext): void {
   const command = program
     .command("exec")
-    .description("Run a program with AWS credentials from an aws-oidc profile or provider")
-    .argument("[profile]", "profile in ~/.aws/config whose credential_process is aws-oidc")
-    .argument("[command...]", "the program and its arguments, after --")
+    .description("Run a program, or your shell, with AWS credentials from an aws-oidc profile or provider")
+    .argument("[name]", "a profile in ~/.aws/config whose credential_process is aws-oidc, or a provider")
+    .argument("[command...]", "the program and its arguments, after -- (none: your shell)")
     .option("--provider <name>", "use an [[AuthProvider]] directly instead of a profile")
-    .option("--server", "serve credentials on 127.0.0.1 (container credentials protocol) instead of fixed keys");
+    .option("--server", "serve credentials on 127.0.0.1 (container credentials protocol) instead of fixed keys")
+    .option("--imds", "serve credentials on 127.0.0.1 as the EC2 instance metadata service (IMDSv2) does");
   addProviderFlags(command);
   addCacheFlags(command).addHelpText("after", EXAMPLES);
   command.action(async (first: string | undefined, rest: string[], _options: unknown, self: Command) => {
@@ -55,99 +62,87 @@ export function registerExec(program: Command, context: CliContext): void {
 interface ExecFlags {
   provider?: string;
   server?: boolean;
+  imds?: boolean;
 }
 
 /** What `exec` was asked to do. */
-export interface ExecInput {
-  profile?: string;
-  provider?: string;
-  flags: FlagValues;
-  cache: AuthOptions;
-  globals: GlobalOptions;
-  server: boolean;
+export interface ExecInput extends NamedInput {
+  /** How the child gets credentials: fixed keys, a container credentials endpoint, or an IMDSv2 endpoint. */
+  endpoint: "none" | "server" | "imds";
+  /** The program and its arguments; empty for the user's shell. */
   command: string[];
 }
 
-/** Cross-flag validation: a profile or --provider, and a command. */
+/** Cross-flag validation: a name or --provider; at most one of --server and --imds. */
 export function execInput(
   first: string | undefined,
   rest: string[],
   options: GlobalOptions & AuthOptions & ExecFlags & Record<string, unknown>,
 ): ExecInput {
-  const profile = options.provider ? undefined : first;
+  const name = options.provider ? undefined : first;
   const command = options.provider && first !== undefined ? [first, ...rest] : rest;
-  if (!profile && !options.provider) {
-    throw new UsageError("exec needs a profile or --provider", { hint: "aws-oidc exec <profile> -- <command>" });
+  if (!name && !options.provider) {
+    throw new UsageError("exec needs a profile or provider name", { hint: "aws-oidc exec <profile> -- <command>" });
   }
-  if (command.length === 0) {
-    throw new UsageError("exec needs a command to run", { hint: "put it after --, e.g. exec prod -- aws s3 ls" });
+  if (options.server && options.imds) {
+    throw new UsageError("--server and --imds cannot be combined", { hint: "give the one your program reads" });
   }
   return {
-    profile,
+    name,
     provider: options.provider,
     flags: providerFlagValues(options),
     cache: options,
     globals: options,
-    server: options.server ?? false,
+    endpoint: options.server ? "server" : options.imds ? "imds" : "none",
     command,
   };
 }
 
-/** Runs the command; resolves to its exit code. */
+/** Runs the command (or the shell); resolves to its exit code. */
 export async function exec(input: ExecInput, context: CliContext): Promise<number> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  if (context.env(SESSION_MARKER)) {
-    log.warn(
-      `Already inside an aws-oidc exec session ("${context.env(SESSION_MARKER)}"); the new credentials replace its own`,
-    );
+  const outer = context.env(SESSION_VARIABLE);
+  if (outer) {
+    log.warn(`Already inside an aws-oidc exec session ("${outer}"); the new credentials replace its own`);
   }
-  const target = await resolveTarget(input, context, log);
+  const target = await resolveName(input, context, log);
   const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
   const store = await openStore(target.cache, context, log);
   const deps = credentialDeps(provider, store, context, log);
   const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
-  const fresh = () => getCredentials(provider, deps, mode);
-  const credentials = await fresh();
+  const credentials = await getCredentials(provider, deps, mode);
+  // An endpoint's later requests use the cache: --force-login applies to the first login only.
+  const fresh = (p = provider) => getCredentials(p, deps, { noCache: mode.noCache });
 
-  const env: Record<string, string> = { [SESSION_MARKER]: input.profile ?? provider.name };
-  const server = input.server ? startCredentialServer({ credentials: fresh, log }) : undefined;
+  const env: Record<string, string> = { [SESSION_VARIABLE]: sessionLabel(target) };
+  const unset = [...CONFLICTING_VARIABLES];
+  let server: { variables: Record<string, string>; close(): Promise<void> } | undefined;
+  if (input.endpoint === "server") {
+    server = startCredentialServer({ credentials: () => fresh(), log });
+  } else if (input.endpoint === "imds") {
+    server = startImdsFor(provider, fresh, { log });
+    unset.push(...IMDS_CONFLICTING_VARIABLES);
+  }
   if (server) {
     Object.assign(env, server.variables, { AWS_REGION: provider.region, AWS_DEFAULT_REGION: provider.region });
   } else {
     Object.assign(env, credentialVariables(credentials, provider.region));
   }
+  const argv = input.command.length ? input.command : userShell(context.env);
+  if (!input.command.length) {
+    log.info(`Starting ${argv[0]} with credentials for ${env[SESSION_VARIABLE]}; exit it to return`);
+  }
   try {
-    return await runChild(input.command, { set: env, unset: CONFLICTING_VARIABLES }, log);
+    return await runChild(argv, { set: env, unset }, log);
   } finally {
     await server?.close();
   }
 }
 
-/** The provider name and flags: from the profile's credential_process, or from the command line. */
-export async function resolveTarget(
-  input: Pick<ExecInput, "profile" | "provider" | "flags" | "cache" | "globals">,
-  context: CliContext,
-  log: Log,
-): Promise<{ provider: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions }> {
-  if (input.provider) {
-    return { provider: input.provider, flags: input.flags, cache: input.cache, globals: input.globals };
-  }
-  const profile = await readAwsOidcProfile(input.profile!, context.env, isThisProgram);
-  log.debug(`profile "${profile.name}" runs aws-oidc auth ${profile.authArgs.length} argument(s)`);
-  const parsed = parseAuthArguments(profile.authArgs, profile.name);
-  // The command line overrides the profile, and the profile's region applies unless its line sets one.
-  const flags = { ...(profile.region ? { region: profile.region } : {}), ...parsed.flags, ...input.flags };
-  return {
-    provider: parsed.name,
-    flags,
-    cache: { ...parsed.cache, ...definedOnly(input.cache) },
-    // Global options before `auth` in the line, then those after it, then the command line's.
-    globals: { ...profile.globals, ...definedOnly(parsed.globals), ...definedOnly(input.globals) },
-  };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** The user's shell: `SHELL` (else /bin/sh), or on Windows `ComSpec` (else cmd.exe). */
+export function userShell(env: (name: string) => string | undefined, os: string = Deno.build.os): string[] {
+  if (os === "windows") return [env("ComSpec") || "cmd.exe"];
+  return [env("SHELL") || "/bin/sh"];
 }
 
 /** Parses `auth` arguments found in a credential_process line, with auth's own options. */

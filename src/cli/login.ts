@@ -8,11 +8,7 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
-import type { Log } from "../log.ts";
 import type { FlagValues, Provider } from "../config/resolve.ts";
-import { providerNames } from "../config/resolve.ts";
-import { configPath, loadConfigFile } from "../config/load.ts";
-import { readAwsOidcProfile } from "../aws/profiles.ts";
 import { consoleEndpoints, partitionOfRole } from "../aws/partition.ts";
 import {
   consoleDestination,
@@ -26,7 +22,7 @@ import { getCredentials } from "../credentials.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
 import { openOneTimeLink } from "../oidc/one_time_link.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { isThisProgram, resolveTarget } from "./exec.ts";
+import { resolveName } from "./target.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
@@ -136,7 +132,7 @@ export interface LoginDeps {
 /** Gets credentials, exchanges them for a console sign-in URL, and opens or prints it. */
 export async function login(input: LoginInput, context: CliContext, deps: LoginDeps = {}): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const target = await resolveLoginTarget(input, context, log);
+  const target = await resolveName(input, context, log);
   const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
   // The role the credentials are for: the last of a chain.
   const roleArn = provider.chain.at(-1) ?? provider.roleArn;
@@ -173,39 +169,4 @@ export async function login(input: LoginInput, context: CliContext, deps: LoginD
 
 function openWithAgent(url: string, provider: Provider): void {
   openBrowser(url, provider.agent, currentPlatform());
-}
-
-/**
- * The provider and its flags. A name that is a provider in the config file
- * is that provider; otherwise it must be a profile in ~/.aws/config whose
- * credential_process runs `aws-oidc auth`, read as `exec` reads it.
- */
-async function resolveLoginTarget(
-  input: LoginInput,
-  context: CliContext,
-  log: Log,
-): Promise<{ provider: string; flags: FlagValues; cache: AuthOptions; globals: GlobalOptions }> {
-  const config = await loadConfigFile(configPath(input.globals.config, context.env));
-  const providers = providerNames(config);
-  const common = { flags: input.flags, cache: input.cache, globals: input.globals };
-  if (providers.includes(input.name)) {
-    log.debug(`"${input.name}" is a provider in "${config.path}"`);
-    return await resolveTarget({ ...common, provider: input.name }, context, log);
-  }
-  try {
-    await readAwsOidcProfile(input.name, context.env, isThisProgram);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    const known = providers.length ? providers.map((name) => `"${name}"`).join(", ") : "none";
-    throw new UsageError(
-      `"${input.name}" is neither a provider in "${config.path}" nor usable as a profile: ${
-        error.message.replace(/^./, (first) => first.toLowerCase())
-      }`,
-      {
-        hint: `providers: ${known}; a profile must have credential_process = aws-oidc auth <provider> …`,
-        cause: error,
-      },
-    );
-  }
-  return await resolveTarget({ ...common, profile: input.name }, context, log);
 }

@@ -11,6 +11,7 @@ import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
 import { registerAuth } from "./auth.ts";
 import { registerExec } from "./exec.ts";
 import { registerEksToken } from "./eks_token.ts";
+import { registerServe } from "./serve.ts";
 import { registerEnv } from "./env.ts";
 import { registerToken } from "./token.ts";
 import { registerChecks } from "./check.ts";
@@ -50,7 +51,8 @@ Examples:
   aws-oidc check-token-valid google          valid (exit 0) or invalid (exit 1), from the cache alone
   aws-oidc status                            every cached session and when it expires
   aws-oidc logout google                     revoke the refresh token and forget the session
-  aws-oidc exec engineer -- terraform plan   run a program with the profile's credentials
+  aws-oidc exec engineer -- terraform plan   run a program with the profile's credentials (no program: your shell)
+  aws-oidc serve engineer                    fresh credentials for containers until Ctrl-C (--imds: as EC2 metadata)
   aws-oidc eks-token engineer --cluster-name prod   kubectl's exec plugin for EKS (a cached token)
   aws-oidc list --profile admin              the IAM roles the configured client id may assume
   eval "$(aws-oidc env google)"              the credentials as variables in this shell
@@ -68,6 +70,7 @@ Run "aws-oidc <command> --help" for a command's options.`,
   registerLogout(program, context);
   registerExec(program, context);
   registerEksToken(program, context);
+  registerServe(program, context);
   registerEnv(program, context);
   registerLogin(program, context);
   registerList(program, context);

@@ -1,10 +1,11 @@
-/** `aws-oidc token <provider>`: the OIDC tokens as JSON on stdout, for tools that want them. */
+/** `aws-oidc token <provider|profile>`: the OIDC tokens as JSON on stdout, for tools that want them. */
 import type { Command } from "commander";
 import type { FlagValues } from "../config/resolve.ts";
 import { getTokens } from "../credentials.ts";
 import type { TokenEntry } from "../cache/entries.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import { resolveName } from "./target.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 const EXAMPLES = `
@@ -19,7 +20,7 @@ export function registerToken(program: Command, context: CliContext): void {
   const command = program
     .command("token")
     .description("Print the provider's OIDC ID and access tokens as JSON, logging in if needed")
-    .argument("<provider>", "name of an [[AuthProvider]] in the config file");
+    .argument("<name>", "an [[AuthProvider]] in the config file, or a profile in ~/.aws/config that runs aws-oidc");
   addProviderFlags(command);
   addCacheFlags(command).addHelpText("after", EXAMPLES);
   command.action(async (name: string, _options: unknown, self: Command) => {
@@ -34,11 +35,12 @@ export async function token(
   context: CliContext,
 ): Promise<void> {
   const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const provider = await loadProvider(input.name, input.flags, input.globals, context, log);
-  const store = await openStore(input.cache, context, log);
+  const target = await resolveName(input, context, log);
+  const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
+  const store = await openStore(target.cache, context, log);
   const tokens = await getTokens(provider, credentialDeps(provider, store, context, log), {
-    noCache: input.cache.cache === false,
-    forceLogin: input.cache.forceLogin,
+    noCache: target.cache.cache === false,
+    forceLogin: target.cache.forceLogin,
   });
   context.stdout(tokenJson(tokens));
 }

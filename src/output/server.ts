@@ -1,13 +1,13 @@
 /**
- * A credential server for long runs (`exec --server`): the AWS container
- * credentials protocol on 127.0.0.1, so a child's SDK fetches fresh
- * credentials whenever its own copy nears expiry instead of holding one
- * session for the whole run.
+ * A credential server for long runs (`exec --server`, `serve`): the AWS
+ * container credentials protocol on 127.0.0.1 (or the address `serve --listen`
+ * names), so a client's SDK fetches fresh credentials whenever its own copy
+ * nears expiry instead of holding one session for the whole run.
  *
  * The child gets `AWS_CONTAINER_CREDENTIALS_FULL_URI` (a random path on a
  * random port) and `AWS_CONTAINER_AUTHORIZATION_TOKEN`; the JS SDK reads them
  * with `fromHttp` (first in the default chain), botocore and the other SDKs
- * with their container provider. Every request must name `127.0.0.1:<port>`
+ * with their container provider. Every request must name `<address>:<port>`
  * as its Host (a web page reaching us through DNS rebinding cannot), GET the
  * exact path, and send the token verbatim in `Authorization`.
  *
@@ -16,10 +16,13 @@
 import type { CredentialEntry } from "../cache/entries.ts";
 import { AwsOidcError } from "../errors.ts";
 import { type Log, redact } from "../log.ts";
+import { constantTimeEqual, listen, type ListenAddress, randomBase64Url, shared } from "./_endpoint.ts";
+
+export type { ListenAddress } from "./_endpoint.ts";
 
 /** A started credential server. */
 export interface CredentialServer {
-  /** `http://127.0.0.1:<port>/creds/<random>`. */
+  /** `http://<address>:<port>/creds/<random>`. */
   url: string;
   /** The authorization token: 32 random bytes, base64url. */
   token: string;
@@ -36,33 +39,26 @@ export interface CredentialServerOptions {
   log?: Log;
   /** Called when `credentials` fails; the client gets a 500 either way. */
   onError?: (error: unknown) => void;
+  /** Where to listen; default 127.0.0.1 on a free port. */
+  listen?: ListenAddress;
 }
 
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
-const encoder = new TextEncoder();
 
-/** Binds the server on 127.0.0.1 at a random port and starts answering. */
+/** Binds the server (default 127.0.0.1 at a free port) and starts answering. */
 export function startCredentialServer(options: CredentialServerOptions): CredentialServer {
   const token = randomBase64Url(32);
   const path = `/creds/${randomBase64Url(16)}`;
-  const tokenBytes = encoder.encode(token);
   options.log?.secret(token);
 
   // Concurrent requests share one call of `credentials`.
-  let pending: Promise<CredentialEntry> | undefined;
-  const current = () => {
-    pending ??= options.credentials().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  };
+  const current = shared(options.credentials);
 
-  let allowedHost = "";
+  const refuseHost = () => {
+    options.log?.debug("credential server: refused a request with a foreign Host header (possible DNS rebinding)");
+    return errorResponse(403, { Code: "Forbidden", Message: `Host must be "${authority}"` });
+  };
   const handle = async (request: Request): Promise<Response> => {
-    if (request.headers.get("host") !== allowedHost) {
-      options.log?.debug("credential server: refused a request with a foreign Host header (possible DNS rebinding)");
-      return errorResponse(403, { Code: "Forbidden", Message: `Host must be "${allowedHost}"` });
-    }
     if (new URL(request.url).pathname !== path) {
       return errorResponse(404, { Code: "NotFound", Message: "No such resource" });
     }
@@ -74,7 +70,7 @@ export function startCredentialServer(options: CredentialServerOptions): Credent
       options.log?.debug("credential server: refused a request without an Authorization header");
       return errorResponse(401, { Code: "Unauthorized", Message: "The Authorization header is missing" });
     }
-    if (!constantTimeEqual(encoder.encode(authorization), tokenBytes)) {
+    if (!constantTimeEqual(authorization, token)) {
       options.log?.debug("credential server: refused a request with a wrong authorization token");
       return errorResponse(403, { Code: "Forbidden", Message: "The authorization token is wrong" });
     }
@@ -104,21 +100,8 @@ export function startCredentialServer(options: CredentialServerOptions): Credent
     }
   };
 
-  let server: Deno.HttpServer<Deno.NetAddr>;
-  try {
-    server = Deno.serve({
-      hostname: "127.0.0.1",
-      port: 0,
-      onListen: () => {},
-      onError: () => errorResponse(500, { Code: "InternalError", Message: "Internal error" }),
-    }, handle);
-  } catch (error) {
-    throw new AwsOidcError(`Cannot listen on 127.0.0.1 for the credential server: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  allowedHost = `127.0.0.1:${server.addr.port}`;
-  const url = `http://${allowedHost}${path}`;
+  const { server, authority } = listen(options.listen ?? {}, "credential server", { handle, refuseHost });
+  const url = `http://${authority}${path}`;
 
   let closing: Promise<void> | undefined;
   return {
@@ -139,18 +122,4 @@ function errorResponse(
     status,
     headers: { ...JSON_HEADERS, ...headers },
   });
-}
-
-function randomBase64Url(size: number): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(size));
-  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/** Compares without an early exit, so timing does not tell how much of a guess was right. */
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  // The length is public (a base64url of 32 bytes); the content is not.
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i++) difference |= a[i] ^ b[i];
-  return difference === 0;
 }

@@ -26,7 +26,7 @@ agent = ${agent.toml}
 }
 
 const SHOW = 'printf "%s|%s|%s|%s|%s" "$AWS_ACCESS_KEY_ID" "${AWS_PROFILE-unset}" "$AWS_REGION" ' +
-  '"$AWS_CREDENTIAL_EXPIRATION" "$AWS_OIDC_EXEC"';
+  '"$AWS_CREDENTIAL_EXPIRATION" "$AWS_OIDC_SESSION"';
 
 Deno.test("exec <profile>: the child sees the credentials and region, not AWS_PROFILE; exit codes propagate", async () => {
   const w = await world();
@@ -38,16 +38,19 @@ Deno.test("exec <profile>: the child sees the credentials and region, not AWS_PR
     assert.equal(profile, "unset");
     assert.equal(region, "eu-west-1", "the profile's region");
     assert.match(expiration, /Z$/);
-    assert.equal(marker, "engineer");
+    assert.equal(marker, "engineer (idp)", "the profile and its provider, for a prompt");
     assert.equal(w.sts.lastAssume?.durationSeconds, 3600, "the credential_process flags were applied");
 
     assert.equal((await runCli(["exec", "engineer", "--", "sh", "-c", "exit 3"], w.env)).code, 3);
     assert.equal((await runCli(["exec", "engineer", "--", "sh", "-c", 'kill -TERM "$$"'], w.env)).code, 143);
-    const nested = await runCli(["exec", "engineer", "--", "true"], { ...w.env, AWS_OIDC_EXEC: "outer" });
+    const nested = await runCli(["exec", "engineer", "--", "true"], { ...w.env, AWS_OIDC_SESSION: "outer" });
     assert.match(nested.stderr, /Already inside an aws-oidc exec session \("outer"\)/);
     const missing = await runCli(["exec", "nope", "--", "true"], w.env);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /No profile "nope".*known profiles: "engineer"/);
+    assert.match(
+      missing.stderr,
+      /"nope" is neither a provider .* no profile "nope".*providers: "idp"; known profiles: "engineer"/s,
+    );
     assert.equal(w.idp.counters.authorizations, 1, "one login for all of them");
   } finally {
     await w.close();
@@ -60,6 +63,7 @@ Deno.test("exec --provider, and SIGINT reaches the child", async () => {
     const direct = await runCli(["exec", "--provider", "idp", "--region", "ap-south-1", "--", "sh", "-c", SHOW], w.env);
     assert.equal(direct.code, 0, direct.stderr);
     assert.equal(direct.stdout.split("|")[2], "ap-south-1");
+    assert.equal(direct.stdout.split("|")[4], "idp", "a provider alone names the session");
 
     const [program, ...args] = cliCommand();
     const child = new Deno.Command(program, {

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { type IdpOptions, startIdp, type TestIdp } from "../fixtures/idp.ts";
-import { type RoleDefinition, startSts, type StsStandIn } from "../fixtures/sts.ts";
+import { type RoleDefinition, startSts, type StsOptions, type StsStandIn } from "../fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "./chromium.ts";
 import { cleanEnv, makeHome } from "./cli.ts";
 
@@ -21,6 +21,8 @@ export interface WorldOptions {
   idp?: IdpOptions;
   /** ARNs of roles that trust the IdP's public client, or the roles themselves, given that trust. */
   roles: string[] | ((trust: PublicTrust) => RoleDefinition[]);
+  /** Further options for the STS stand-in (e.g. short-lived credentials). */
+  sts?: Pick<StsOptions, "sessionSeconds">;
   /** Options for the Chromium agent. */
   agent?: { recordTo?: string };
   /** The `~/.aws-oidc/config`, written once the servers run; empty when absent. */
@@ -54,7 +56,11 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const roles = typeof options.roles === "function"
     ? options.roles(trust)
     : options.roles.map((arn) => ({ arn, trust }));
-  const sts = await startSts({ providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }], roles });
+  const sts = await startSts({
+    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+    roles,
+    ...options.sts,
+  });
   const agent = await chromiumAgent(options.agent);
   const home = await makeHome(options.config?.({ idp, sts, agent }) ?? "");
   if (options.awsConfig !== undefined) await Deno.writeTextFile(join(home, ".aws", "config"), options.awsConfig);
