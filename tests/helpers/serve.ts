@@ -18,14 +18,15 @@ export const SDK_CLIENT = join(ROOT, "tests", "fixtures", "sdk_container_client.
 const ROLE = "arn:aws:iam::123456789012:role/serve";
 
 /**
- * With `shortLived`: 8-second credentials renewed 2 seconds before expiry, ID tokens usable for 4 seconds (and
- * refresh tokens living `refreshTokenTtl` seconds, if given).
+ * With `shortLived`: 8-second credentials renewed 2 seconds before expiry, 5-second ID tokens (usable for 3.75 s:
+ * the margin before expiry is a quarter of so short a lifetime), and refresh tokens living `refreshTokenTtl` seconds,
+ * if given.
  */
 export function serveWorld(options: { shortLived?: boolean; refreshTokenTtl?: number } = {}): Promise<World> {
   const short = options.shortLived;
   return startWorld({
     roles: [ROLE],
-    idp: short ? { idTokenTtl: 64, refreshTokenTtl: options.refreshTokenTtl } : undefined,
+    idp: short ? { idTokenTtl: 5, refreshTokenTtl: options.refreshTokenTtl } : undefined,
     sts: short ? { sessionSeconds: 8 } : undefined,
     config: ({ idp, sts, agent }) => `
 [[AuthProvider]]
