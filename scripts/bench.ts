@@ -424,9 +424,12 @@ async function eksPath(bench: Bench, runs: number): Promise<Row[]> {
   ];
 }
 
-/** The AWS CLI (Debian: awscli); the bench fails without it rather than leave K out. */
+/**
+ * The AWS CLI: Debian's (awscli, /usr/bin/aws) first, else the first on PATH; the bench fails without it rather
+ * than leave K out.
+ */
 async function awsCliPath(): Promise<string> {
-  for (const dir of (Deno.env.get("PATH") ?? "/usr/bin").split(":")) {
+  for (const dir of ["/usr/bin", ...(Deno.env.get("PATH") ?? "").split(":").filter(Boolean)]) {
     const path = join(dir, "aws");
     if (await Deno.stat(path).then((info) => info.isFile, () => false)) return path;
   }
