@@ -19,7 +19,7 @@ import {
   isEksTokenEntry,
   servableEksToken,
 } from "./cache/eks_tokens.ts";
-import { awsConfigPath } from "./aws/profiles.ts";
+import { awsConfigPath } from "./aws/config_path.ts";
 import { execApiVersion, execCredentialJson } from "./output/exec_credential.ts";
 import { readPristine } from "./fast_path.ts";
 

@@ -6,17 +6,12 @@
  */
 import { UsageError } from "../errors.ts";
 import { type CredentialProcessLine, parseCredentialProcess } from "./credential_process.ts";
+import { awsConfigPath } from "./config_path.ts";
 
 /** The settings of one profile. */
 export type ProfileSettings = Record<string, string>;
 
-/** Where the AWS config file is. */
-export function awsConfigPath(env: (name: string) => string | undefined): string {
-  const explicit = env("AWS_CONFIG_FILE");
-  if (explicit) return explicit;
-  const home = env("HOME") ?? env("USERPROFILE") ?? "";
-  return `${home}/.aws/config`;
-}
+export { awsConfigPath };
 
 /** Parses the INI file into profiles: `[default]` and `[profile name]` sections. */
 export function parseAwsConfig(text: string): Map<string, ProfileSettings> {
