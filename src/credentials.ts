@@ -37,6 +37,12 @@ export interface CredentialDeps {
   log: Log;
   env: (name: string) => string | undefined;
   store: CacheStore;
+  /**
+   * The same files as stored, sealed token files left sealed: enough to decide whether cached credentials may be
+   * served (which needs the tokens' subject, never a secret), so a cache hit does not open the keychain.
+   * Default: {@link store}.
+   */
+  clearStore?: CacheStore;
   /** The browser login. */
   login: (provider: Provider) => Promise<Tokens>;
   /** The refresh token grant; throws when the refresh token is no good. */
@@ -70,6 +76,7 @@ export async function getCredentials(
     return await exchange(provider, tokens, deps);
   }, {
     store: deps.store,
+    peek: deps.clearStore,
     log: deps.log,
     names,
     session: provider,

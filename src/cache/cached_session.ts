@@ -30,6 +30,8 @@ export type CredentialSource = (cachedTokens: TokenEntry | undefined) => Promise
 /** Everything the decorator decides with. */
 export interface CachedSessionOptions {
   store: CacheStore;
+  /** Where the hit test reads (no secret is needed for it, so no sealed file is opened); default {@link store}. */
+  peek?: CacheStore;
   log: Log;
   /** The cache files of this request identity. */
   names: CacheNames;
@@ -46,26 +48,27 @@ export interface CachedSessionOptions {
 /** Cached credentials while they are outside the expiry window, else the inner source's, stored. */
 export async function cachedSession(source: CredentialSource, options: CachedSessionOptions): Promise<CredentialEntry> {
   const { store, names, log } = options;
+  const peek = options.peek ?? store;
   const servable = async () => {
-    if (!options.trustCache) return { hit: undefined, tokens: undefined };
+    if (!options.trustCache) return undefined;
     const [credentials, tokens] = await Promise.all([
-      store.read<CredentialEntry>(names.credentials, isCredentialEntry),
-      store.read<TokenEntry>(names.tokens, isTokenEntry),
+      peek.read<CredentialEntry>(names.credentials, isCredentialEntry),
+      peek.read<TokenEntry>(names.tokens, isTokenEntry),
     ]);
-    const hit = servableCredentials(credentials, tokens, options.session, options.now());
-    return { hit, tokens };
+    return servableCredentials(credentials, tokens, options.session, options.now());
   };
   const first = await servable();
-  if (first.hit) {
-    log.debug(`serving cached credentials for ${first.hit.roleArn}`);
-    return first.hit;
+  if (first) {
+    log.debug(`serving cached credentials for ${first.roleArn}`);
+    return first;
   }
   return await options.lock(async () => {
-    const { hit, tokens } = await servable();
+    const hit = await servable();
     if (hit) {
       log.debug("another process refreshed the credentials meanwhile");
       return hit;
     }
+    const tokens = options.trustCache ? await store.read<TokenEntry>(names.tokens, isTokenEntry) : undefined;
     const entry = await source(tokens);
     await storeBestEffort(store, log, names.credentials, { ...entry });
     return entry;

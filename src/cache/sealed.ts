@@ -193,6 +193,12 @@ export interface SealingOptions {
 export interface SealingStore extends CacheStore {
   /** Where new tokens go, and why; under "keychain" throws when the keychain cannot be used. */
   decide(): Promise<StorageDecision>;
+  /**
+   * The files as stored, sealed token files left sealed (their clear fields, such as the subject, are there):
+   * for decisions that need no secret, so they never open the keychain. Under "keychain", a token file still
+   * holding secrets in the clear is read through the seal instead, which moves them into it.
+   */
+  readonly clear: CacheStore;
 }
 
 /** Wraps `inner` so token files are sealed and unsealed as the module doc says; other files pass through. */
@@ -267,6 +273,22 @@ export function sealingStore(inner: CacheStore, options: SealingOptions): Sealin
     },
     remove: (name) => inner.remove(name),
     list: () => inner.list(),
+    clear: {
+      get dir() {
+        return inner.dir;
+      },
+      async read<T>(name: string, isValid?: (data: Record<string, unknown>) => boolean): Promise<T | undefined> {
+        const data = await inner.read<Record<string, unknown>>(name, isValid);
+        if (data && mode === "keychain" && isTokenFile(name) && !isSealed(data) && hasSecrets(data)) {
+          return await store.read<T>(name, isValid);
+        }
+        return data as T | undefined;
+      },
+      // Writes still seal: this view only reads differently.
+      write: (name, data) => store.write(name, data),
+      remove: (name) => inner.remove(name),
+      list: () => inner.list(),
+    },
   };
   return store;
 }

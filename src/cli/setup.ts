@@ -87,6 +87,7 @@ export function credentialDeps(provider: Provider, store: CacheStore, context: C
     log,
     env: context.env,
     store: tokens,
+    clearStore: tokens.clear,
     // Where the new tokens will go is settled first: a keychain that cannot be used fails before the browser
     // opens, and before a refresh spends a rotating refresh token.
     login: async (p) => {

@@ -116,6 +116,13 @@ Deno.test({
     const second = await sealedSecrets(keyring, w.cache);
     assert.equal(second.key, first.key, "one data key per user");
 
+    // A cache hit on the full path (--debug skips the fast path) decides from the sealed file's clear fields.
+    const opened = (await keyring.recorded()).length;
+    const hit = await runCli(["auth", "idp", "--debug"], w.env);
+    assert.equal(hit.code, 0, hit.stderr);
+    assert.match(hit.stderr, /serving cached credentials/);
+    assert.equal((await keyring.recorded()).length, opened, "a cache hit does not open the keychain");
+
     // The commands that read the token file see through the seal.
     const status = JSON.parse((await runCli(["status", "--json"], w.env)).stdout);
     assert.equal(status.find((session: { kind: string }) => session.kind === "tokens").refresh_token, true);
