@@ -84,6 +84,26 @@ Deno.test("exec --provider, and SIGINT reaches the child", async () => {
   }
 });
 
+Deno.test("regression: exec --server --force-login forces the first login only, not one per request", async () => {
+  const w = await world();
+  try {
+    assert.equal((await runCli(["auth", "idp", "--duration", "3600", "--region", "eu-west-1"], w.env)).code, 0);
+    assert.equal(w.idp.counters.authorizations, 1);
+    await w.agent.stop(); // the first browser holds the profile
+    // Two requests to the endpoint, as an SDK makes when its credentials run out.
+    const fetchTwice = 'for i in 1 2; do curl -sf -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" ' +
+      '"$AWS_CONTAINER_CREDENTIALS_FULL_URI" || exit 9; echo; done';
+    const run = await runCli(["exec", "--server", "--force-login", "engineer", "--", "sh", "-c", fetchTwice], w.env);
+    assert.equal(run.code, 0, run.stderr);
+    const answers = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    assert.equal(answers.length, 2);
+    assert.equal(w.idp.counters.authorizations, 2, "one forced login, then the cache");
+    assert.equal(answers[0].AccessKeyId, answers[1].AccessKeyId, "the second request is answered from the cache");
+  } finally {
+    await w.close();
+  }
+});
+
 Deno.test("exec --server: the SDK's own container credentials provider reads fresh credentials", async () => {
   const w = await world();
   try {
