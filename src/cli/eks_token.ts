@@ -112,7 +112,13 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   // Read before the profile is: the fast index must describe the file as it was used.
   const awsConfig = input.profile === undefined ? undefined : await readFingerprintFile(awsConfigPath(context.env));
   const target = await resolveName({ ...input, name: input.profile }, context, log);
-  const { config, provider } = await loadConfigAndProvider(target.provider, target.flags, target.globals, context, log);
+  const { config, provider, interactiveChoice } = await loadConfigAndProvider(
+    target.provider,
+    target.flags,
+    target.globals,
+    context,
+    log,
+  );
   checkPartition(provider);
   const store = await openStore(target.cache, context, log);
   const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
@@ -142,7 +148,8 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   }, { noCache: mode.noCache || mode.forceLogin });
   log.secret(entry.token);
   context.stdout(execCredentialJson(apiVersion, entry.token, new Date(entry.expiresAt)));
-  if (config.exists && !mode.noCache && !mode.forceLogin) {
+  // Only what arguments, config and environment alone determine: never a role picked on the terminal.
+  if (config.exists && !interactiveChoice && !mode.noCache && !mode.forceLogin) {
     await rememberForFastPath(context, { config, awsConfig, apiVersion }, { ...names, eksToken: file }, store);
   }
 }

@@ -35,6 +35,14 @@ roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }
       assert.equal(unattended.stdout, "");
       assert.match(unattended.stderr, /several roles and none was chosen/);
     }
+    // The same for eks-token, whose fast path has an index of its own.
+    const eks = ["eks-token", "--provider", "idp", "--cluster-name", "prod"];
+    const picked = await converse(eks, env, [[/Role \[1-2, or an alias\]: /, "2"]]);
+    assert.equal(picked.code, 0, picked.screen);
+    const unattended = await runCli(eks, env);
+    assert.equal(unattended.code, 2, `${unattended.stdout}${unattended.stderr}`);
+    assert.equal(unattended.stdout, "");
+    assert.match(unattended.stderr, /several roles and none was chosen/);
   });
 });
 
