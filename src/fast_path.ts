@@ -32,13 +32,10 @@ export function cachedAuth(
 ): string | undefined {
   if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
   try {
-    const config = configPath(flagValue(args, "--config"), get);
-    if (!Deno.statSync(config).isFile) return undefined; // a FIFO would block: the full path explains
-    const indexName = fastIndexName(args, config, Deno.readTextFileSync(config), get);
-    const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
-    const info = Deno.statSync(dir);
-    if (!info.isDirectory || (POSIX && (info.mode! & 0o077) !== 0)) return undefined;
-    const index = readPristine<FastIndexEntry>(dir, indexName);
+    const config = regularFile(configPath(flagValue(args, "--config"), get));
+    const dir = pristineCacheDir(args, get);
+    if (!config || !dir) return undefined;
+    const index = readPristine<FastIndexEntry>(dir, fastIndexName(args, config.path, config.text, get));
     if (!index) return undefined;
     const credentials = readPristine<CredentialEntry>(dir, index.credentials, isCredentialEntry);
     const tokens = readPristine<TokenEntry>(dir, index.tokens, isTokenEntry);
@@ -47,6 +44,22 @@ export function cachedAuth(
   } catch {
     return undefined;
   }
+}
+
+/** A regular file's path and text; undefined for anything else (a FIFO would block: the full path explains). */
+export function regularFile(path: string): { path: string; text: string } | undefined {
+  try {
+    return Deno.statSync(path).isFile ? { path, text: Deno.readTextFileSync(path) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cache directory the invocation names, when it is a directory closed to others; else the full path's. */
+export function pristineCacheDir(args: string[], get: (name: string) => string | undefined): string | undefined {
+  const dir = flagValue(args, "--node-local-cache") || get("AWS_OIDC_NODE_LOCAL_CACHE") || cacheDir(undefined, get);
+  const info = Deno.statSync(dir);
+  return info.isDirectory && !(POSIX && (info.mode! & 0o077) !== 0) ? dir : undefined;
 }
 
 /** A cache file's data when it is a 0600 regular file of the current version; anything else is the full path's. */
