@@ -8,16 +8,11 @@ import { lookup } from "node:dns/promises";
 import type { Provider } from "../config/resolve.ts";
 import { type CheckResult, fail, ok } from "./report.ts";
 
-/** The STS endpoint a provider's credentials come from, as the resolver chose it. */
-export function stsEndpointOf(provider: Pick<Provider, "stsEndpoint">): string {
-  return provider.stsEndpoint;
-}
-
 /** Checks each distinct endpoint of `providers` once, saying where each endpoint came from. */
 export async function checkSts(providers: Provider[], options: { timeoutMs: number }): Promise<CheckResult[]> {
   const users = new Map<string, { names: string[]; sources: Set<string> }>();
   for (const provider of providers) {
-    const endpoint = stsEndpointOf(provider);
+    const endpoint = provider.stsEndpoint;
     const user = users.get(endpoint) ?? { names: [], sources: new Set<string>() };
     user.names.push(provider.name);
     user.sources.add(provider.stsEndpointSource);
