@@ -3,10 +3,10 @@
  * temp directory, and login/refresh/STS functions that record their calls.
  */
 import assert from "node:assert/strict";
-import { getCredentials } from "../src/credentials.ts";
+import { getCredentials } from "../src/aws/credentials.ts";
 import { openCacheStore } from "../src/cache/store.ts";
 import { createLog } from "../src/log.ts";
-import type { Provider } from "../src/config/resolve.ts";
+import type { Provider } from "../src/config/provider.ts";
 import type { Tokens } from "../src/oidc/tokens.ts";
 import type { AssumeRoleRequest } from "../src/aws/sts.ts";
 import { type RefreshedTokens, RefreshRejected } from "../src/oidc/refresh.ts";

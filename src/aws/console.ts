@@ -11,7 +11,7 @@
  */
 import { AwsOidcError, UsageError } from "../errors.ts";
 import { type Log, printable } from "../log.ts";
-import { partitionOfRegion } from "./partition.ts";
+import { partitionOfRegion } from "../config/partition.ts";
 
 /** The `Issuer` of the login URL: who sent the person to the console. */
 export const ISSUER = "aws-oidc";

@@ -10,7 +10,7 @@
  * @see https://github.com/kubernetes-sigs/aws-iam-authenticator#api-authorization-from-outside-a-cluster
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#query-string-auth
  */
-import { defaultStsEndpoint } from "./partition.ts";
+import { defaultStsEndpoint } from "../config/partition.ts";
 
 /** What every EKS token starts with. */
 export const EKS_TOKEN_PREFIX = "k8s-aws-v1.";

@@ -3,9 +3,9 @@
  * the OIDC tokens of one client at one issuer, and the AWS credentials of one
  * credential set. Loaded on the fast cached path: no npm imports.
  */
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
-import { partitionOfRegion } from "../aws/partition.ts";
+import { partitionOfRegion } from "../config/partition.ts";
 
 /**
  * The tokens of one token identity (see {@link requestIdentity}). Client credentials

@@ -6,7 +6,8 @@
  */
 import type { Command } from "commander";
 import { AwsOidcError, QuietExit } from "../errors.ts";
-import type { FlagValues, Provider } from "../config/resolve.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { cacheNames, isTokenEntry, type TokenEntry, webIdentityUsable } from "../cache/entries.ts";
 import { type Introspection, introspectRefreshToken } from "../oidc/introspect.ts";

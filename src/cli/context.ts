@@ -1,6 +1,6 @@
 /** What every command gets from the entry point: the outside world, injectable for tests. */
 import type { Log } from "../log.ts";
-import type { CredentialDeps } from "../credentials.ts";
+import type { CredentialDeps } from "../aws/credentials.ts";
 
 /** The process's environment and streams. */
 export interface CliContext {

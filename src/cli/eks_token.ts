@@ -7,15 +7,16 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
-import type { FlagValues, Provider } from "../config/resolve.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import type { ConfigFile } from "../config/load.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { cacheNames } from "../cache/entries.ts";
 import { eksIndexName, type FingerprintFile, getEksToken } from "../cache/eks_tokens.ts";
 import { FULL_PATH_FLAGS } from "../cache/fast_index.ts";
-import { getCredentials } from "../credentials.ts";
+import { getCredentials } from "../aws/credentials.ts";
 import { awsConfigPath } from "../aws/profiles.ts";
-import { partitionOfRegion, partitionOfRole } from "../aws/partition.ts";
+import { partitionOfRegion, partitionOfRole } from "../config/partition.ts";
 import { presignEksToken } from "../aws/eks_token.ts";
 import { type ExecApiVersion, execApiVersion, execCredentialJson } from "../output/exec_credential.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";

@@ -10,7 +10,7 @@ import { Command, CommanderError } from "commander";
 import { QuietExit, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { FlagValues } from "../config/resolve.ts";
-import { getCredentials } from "../credentials.ts";
+import { getCredentials } from "../aws/credentials.ts";
 import { credentialVariables } from "../output/variables.ts";
 import { CONFLICTING_VARIABLES } from "../output/variables.ts";
 import { startCredentialServer } from "../output/server.ts";

@@ -1,5 +1,5 @@
 /** `aws-oidc list`: the IAM roles whose trust policy lets an OIDC audience (client id) in. */
-import { defaultIamEndpoint } from "../aws/partition.ts";
+import { defaultIamEndpoint } from "../config/partition.ts";
 import { type Command, Option } from "commander";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
 import { providerNames, resolveProvider } from "../config/resolve.ts";

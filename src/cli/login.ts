@@ -8,8 +8,9 @@
  */
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
-import type { FlagValues, Provider } from "../config/resolve.ts";
-import { consoleEndpoints, partitionOfRole } from "../aws/partition.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
+import { consoleEndpoints, partitionOfRole } from "../config/partition.ts";
 import {
   consoleDestination,
   consoleLoginUrl,
@@ -18,7 +19,7 @@ import {
   MIN_SESSION_DURATION,
   signinToken,
 } from "../aws/console.ts";
-import { getCredentials } from "../credentials.ts";
+import { getCredentials } from "../aws/credentials.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
 import { openOneTimeLink } from "../oidc/one_time_link.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";

@@ -13,9 +13,10 @@
 import type { Command } from "commander";
 import { AwsOidcError, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import type { FlagValues, Provider } from "../config/resolve.ts";
+import type { FlagValues } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
-import { withIdentityLock } from "../credentials.ts";
+import { withIdentityLock } from "../aws/credentials.ts";
 import {
   cacheNames,
   type CredentialEntry,

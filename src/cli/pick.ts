@@ -1,7 +1,7 @@
 /** The interactive role picker, for a provider with several roles when a terminal is attached. */
 import { UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import type { RoleChoice } from "../config/resolve.ts";
+import type { RoleChoice } from "../config/provider.ts";
 
 /** Asks on the terminal which role to use; resolves to its ARN. */
 export async function pickRole(provider: string, choices: RoleChoice[], log: Log): Promise<string> {

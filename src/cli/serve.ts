@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import { getCredentials } from "../credentials.ts";
+import { getCredentials } from "../aws/credentials.ts";
 import { type ListenAddress, startCredentialServer } from "../output/server.ts";
 import { startImdsFor } from "../output/imds.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";

@@ -4,13 +4,14 @@
  */
 import type { Log } from "../log.ts";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
-import { type FlagValues, type Provider, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { type FlagValues, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { pickRole } from "./pick.ts";
 import { openCache, openCaches } from "../cache/location.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { sealingStore, type StorageMode } from "../cache/sealed.ts";
 import { systemKeychain } from "../cache/keychain/mod.ts";
-import type { CredentialDeps } from "../credentials.ts";
+import type { CredentialDeps } from "../aws/credentials.ts";
 import { loginByFlow } from "../oidc/flows.ts";
 import { refreshTokens } from "../oidc/refresh.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";

@@ -1,7 +1,8 @@
 /** `aws-oidc status [--json]`: every cached session, without a secret in sight. */
 import type { Command } from "commander";
 import { configPath, loadConfigFile } from "../config/load.ts";
-import { type Provider, providerNames, resolveProvider } from "../config/resolve.ts";
+import { providerNames, resolveProvider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { holdsToken } from "../cache/sealed.ts";
 import {

@@ -1,7 +1,7 @@
 /** `aws-oidc token <provider|profile>`: the OIDC tokens as JSON on stdout, for tools that want them. */
 import type { Command } from "commander";
 import type { FlagValues } from "../config/resolve.ts";
-import { getTokens } from "../credentials.ts";
+import { getTokens } from "../aws/credentials.ts";
 import type { TokenEntry } from "../cache/entries.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";

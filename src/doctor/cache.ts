@@ -4,7 +4,7 @@
  */
 import { cacheDir } from "../cache/dir.ts";
 import { cacheNames, NO_ID_TOKEN_ON_REFRESH_HINT } from "../cache/entries.ts";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { joinPath } from "../paths.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 

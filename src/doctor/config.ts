@@ -1,6 +1,7 @@
 /** `doctor`'s first checks: the config file parses and every provider in it resolves. */
 import { type ConfigFile, loadConfigFile } from "../config/load.ts";
-import { type Provider, providerNames, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { providerNames, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { presetOf } from "../config/presets.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 

@@ -7,7 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-4
  */
 import * as oauth from "oauth4webapi";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { isAllowedIssuerUrl } from "../config/resolve.ts";
 import { httpOptions, limitedFetch, processDiscovery, unreachable } from "../oidc/discovery.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY } from "../oidc/id_token.ts";

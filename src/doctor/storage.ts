@@ -3,7 +3,7 @@
  * (`storage`), and why; and where STS credentials are. Reads the keychain's
  * item, never creates one.
  */
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { cacheDir } from "../cache/dir.ts";
 import { type Keychain, systemKeychain } from "../cache/keychain/mod.ts";
 import { type CheckResult, fail, ok } from "./report.ts";

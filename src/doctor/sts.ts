@@ -5,7 +5,7 @@
  * @see https://docs.aws.amazon.com/general/latest/gr/sts.html
  */
 import { lookup } from "node:dns/promises";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { type CheckResult, fail, ok } from "./report.ts";
 
 /** Checks each distinct endpoint of `providers` once, saying where each endpoint came from. */

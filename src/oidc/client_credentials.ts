@@ -13,7 +13,7 @@
 import * as oauth from "oauth4webapi";
 import { type JWTPayload, jwtVerify } from "jose";
 import { AwsOidcError, ConfigError } from "../errors.ts";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { hasClientKey, PRIVATE_KEY_ENV } from "./client_key.ts";

@@ -10,7 +10,7 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
 import { importPKCS8 } from "jose";
 import type * as oauth from "oauth4webapi";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 
 /** The environment variable holding the PEM key itself (CI secrets are often variables, not files). */

@@ -4,7 +4,7 @@
  * options (timeouts; plain http only for loopback issuers).
  */
 import * as oauth from "oauth4webapi";
-import type { ClientAuthMethod, Provider } from "../config/resolve.ts";
+import type { ClientAuthMethod, Provider } from "../config/provider.ts";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 import { discover, type HttpOptions, httpOptions } from "./discovery.ts";
 import { type ClientKeySources, loadClientKey } from "./client_key.ts";

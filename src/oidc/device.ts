@@ -9,8 +9,9 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import { isAllowedIssuerUrl, type Provider } from "../config/resolve.ts";
-import { qrLines } from "../output/qr.ts";
+import { isAllowedIssuerUrl } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
+import { qrLines } from "./qr.ts";
 import { unreachable } from "./discovery.ts";
 import { connect, type IdpConnection } from "./connect.ts";
 import { printable, requestedScopes, tokenEndpointError } from "./login.ts";

@@ -6,7 +6,7 @@
  * The browser flow gives way to the device flow on its own when no browser
  * can be opened here and the IdP offers the device flow.
  */
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { type LoginDeps, loginWithBrowser } from "./login.ts";
 import { currentPlatform, type Platform } from "./browser.ts";
 import { connect } from "./connect.ts";

@@ -6,7 +6,7 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import { unreachable } from "./discovery.ts";
 import { connect, endpointAllows, notAllowedError } from "./connect.ts";
 import { tokenEndpointError } from "./login.ts";

@@ -9,7 +9,7 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import { type Log, printable } from "../log.ts";
-import type { ClientAuthMethod, Provider } from "../config/resolve.ts";
+import type { ClientAuthMethod, Provider } from "../config/provider.ts";
 import { type HttpOptions, unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";
 import { startLoopbackListener } from "./loopback.ts";

@@ -7,7 +7,7 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import type { Provider } from "../config/resolve.ts";
+import type { Provider } from "../config/provider.ts";
 import type { TokenEntry } from "../cache/entries.ts";
 import { unreachable } from "./discovery.ts";
 import { connect } from "./connect.ts";

@@ -27,8 +27,8 @@
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instance-metadata-security-credentials.html
  */
 import { type CredentialEntry, refreshWindow } from "../cache/entries.ts";
-import type { Provider } from "../config/resolve.ts";
-import { parseRoleArn } from "../aws/arn.ts";
+import type { Provider } from "../config/provider.ts";
+import { parseRoleArn } from "../config/arn.ts";
 import { AwsOidcError } from "../errors.ts";
 import { type Log, redact } from "../log.ts";
 import { constantTimeEqual, listen, type ListenAddress, randomBase64Url, shared } from "./_endpoint.ts";

@@ -1,7 +1,7 @@
 /** The EKS token: what `aws eks get-token` and aws-iam-authenticator put in it, signed by the SDK's signer. */
 import assert from "node:assert/strict";
 import { presignEksToken } from "../../src/aws/eks_token.ts";
-import { defaultStsEndpoint } from "../../src/aws/partition.ts";
+import { defaultStsEndpoint } from "../../src/config/partition.ts";
 import { tokenUrl } from "../helpers/eks_token.ts";
 
 const CREDENTIALS = {

@@ -1,6 +1,6 @@
 /** Partitions, console destinations, the sign-in token exchange and the login URL: pure units, fetch injected. */
 import assert from "node:assert/strict";
-import { consoleEndpoints, partitionOfRegion, partitionOfRole } from "../../src/aws/partition.ts";
+import { consoleEndpoints, partitionOfRegion, partitionOfRole } from "../../src/config/partition.ts";
 import {
   consoleDestination,
   consoleLoginUrl,

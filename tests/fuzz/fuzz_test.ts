@@ -14,7 +14,7 @@ import { providerNames, resolveProvider } from "../../src/config/resolve.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { cacheNames, isCredentialEntry, isTokenEntry } from "../../src/cache/entries.ts";
-import { getCredentials } from "../../src/credentials.ts";
+import { getCredentials } from "../../src/aws/credentials.ts";
 import { createLog } from "../../src/log.ts";
 import { validateCallback } from "../../src/oidc/login.ts";
 import { startLoopbackListener } from "../../src/oidc/loopback.ts";

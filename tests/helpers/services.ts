@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { main } from "../../src/cli/main.ts";
 import { createLog } from "../../src/log.ts";
 import type { CliContext } from "../../src/cli/context.ts";
-import type { Provider } from "../../src/config/resolve.ts";
+import type { Provider } from "../../src/config/provider.ts";
 import type { Tokens } from "../../src/oidc/tokens.ts";
 import type { AssumeRoleRequest, ChainRequest } from "../../src/aws/sts.ts";
 

@@ -14,8 +14,8 @@ import {
 } from "../../src/oidc/client_credentials.ts";
 import { AwsOidcError, ConfigError } from "../../src/errors.ts";
 import { createLog } from "../../src/log.ts";
-import type { Provider } from "../../src/config/resolve.ts";
-import { getCredentials } from "../../src/credentials.ts";
+import type { Provider } from "../../src/config/provider.ts";
+import { getCredentials } from "../../src/aws/credentials.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { assumeRoleWithWebIdentity } from "../../src/aws/sts.ts";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";

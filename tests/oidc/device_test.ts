@@ -9,10 +9,10 @@ import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { loginWithDevice, SLOW_DOWN_STEP } from "../../src/oidc/device.ts";
 import { loginByFlow, noBrowserReason } from "../../src/oidc/flows.ts";
 import type { Platform } from "../../src/oidc/browser.ts";
-import { qrLines } from "../../src/output/qr.ts";
+import { qrLines } from "../../src/oidc/qr.ts";
 import { createLog } from "../../src/log.ts";
 import { AwsOidcError } from "../../src/errors.ts";
-import type { Provider } from "../../src/config/resolve.ts";
+import type { Provider } from "../../src/config/provider.ts";
 import { startIdp } from "../fixtures/idp.ts";
 import { testProvider } from "../helpers/provider.ts";
 

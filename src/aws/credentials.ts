@@ -10,11 +10,11 @@
  * `token = "access_token"`, and always with client credentials, the (JWT)
  * access token is what goes to STS and whose expiry counts.
  */
-import type { Provider } from "./config/resolve.ts";
-import type { Log } from "./log.ts";
-import { IdTokenRefused, type Tokens } from "./oidc/tokens.ts";
-import type { RefreshedTokens } from "./oidc/refresh.ts";
-import type { CacheStore } from "./cache/store.ts";
+import type { Provider } from "../config/provider.ts";
+import type { Log } from "../log.ts";
+import { IdTokenRefused, type Tokens } from "../oidc/tokens.ts";
+import type { RefreshedTokens } from "../oidc/refresh.ts";
+import type { CacheStore } from "../cache/store.ts";
 import {
   cacheNames,
   type CredentialEntry,
@@ -24,13 +24,13 @@ import {
   webIdentityKind,
   webIdentityToken,
   webIdentityUsable,
-} from "./cache/entries.ts";
-import { withLock } from "./cache/lock.ts";
-import { cachedSession, storeBestEffort } from "./cache/cached_session.ts";
-import { roleSessionName } from "./aws/session_name.ts";
-import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./aws/sts.ts";
-import type { IdTokenClaims } from "./oidc/id_token.ts";
-import { AwsOidcError } from "./errors.ts";
+} from "../cache/entries.ts";
+import { withLock } from "../cache/lock.ts";
+import { cachedSession, storeBestEffort } from "../cache/cached_session.ts";
+import { roleSessionName } from "./session_name.ts";
+import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./sts.ts";
+import type { IdTokenClaims } from "../oidc/id_token.ts";
+import { AwsOidcError } from "../errors.ts";
 
 /** The outside world the pipeline touches; every piece injectable. */
 export interface CredentialDeps {
