@@ -5,7 +5,7 @@
  *
  * @see https://ss64.com/mac/security.html
  */
-import { type Keychain, type Runner, toolFailed } from "./mod.ts";
+import { type Keychain, type Runner, toolFailed } from "./_tool.ts";
 
 const TOOL = "/usr/bin/security";
 // One word each: `security -i` splits its input line at spaces.

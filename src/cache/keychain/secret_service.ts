@@ -6,7 +6,7 @@
  *
  * @see https://specifications.freedesktop.org/secret-service-spec/latest/
  */
-import { type Keychain, type Runner, toolFailed } from "./mod.ts";
+import { type Keychain, type Runner, toolFailed } from "./_tool.ts";
 
 const TOOL = "secret-tool";
 /** The item's attributes for `service`: what `secret-tool search service aws-oidc` finds. */

@@ -13,7 +13,7 @@
  * @see https://learn.microsoft.com/dotnet/api/system.security.cryptography.protecteddata
  */
 import { joinPath } from "../../paths.ts";
-import { type Keychain, type Runner, toolFailed } from "./mod.ts";
+import { type Keychain, type Runner, toolFailed } from "./_tool.ts";
 
 const TOOL = "powershell";
 /** The command line: no profile, no prompts, the script from stdin. */
