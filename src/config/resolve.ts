@@ -9,6 +9,7 @@ import { ConfigError } from "../errors.ts";
 import type { ConfigFile, RawTable } from "./load.ts";
 import { envName, FIELDS, type FieldSpec, type ProviderKey } from "./fields.ts";
 import { parseRoleArn } from "./arn.ts";
+import { splitCommand } from "./command_line.ts";
 import { defaultStsEndpoint } from "./partition.ts";
 /** `AWS_OIDC_PRIVATE_KEY` (oidc/client_key.ts, not imported: it loads jose). */
 const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
@@ -297,42 +298,6 @@ function fromText(spec: FieldSpec, text: string | string[]): unknown {
     default:
       return values.at(-1);
   }
-}
-
-/**
- * Splits a command line the way a POSIX shell would for plain words and
- * quotes (no expansion). A JSON array is taken as is.
- */
-export function splitCommand(text: string): string[] {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("[")) {
-    try {
-      const parsed = JSON.parse(trimmed);
-      if (Array.isArray(parsed)) return parsed.map(String);
-    } catch { /* not JSON: split as words */ }
-  }
-  const words: string[] = [];
-  let current = "";
-  let quote: string | undefined;
-  let inWord = false;
-  for (const char of trimmed) {
-    if (quote) {
-      if (char === quote) quote = undefined;
-      else current += char;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      inWord = true;
-    } else if (/\s/.test(char)) {
-      if (inWord) words.push(current);
-      current = "";
-      inWord = false;
-    } else {
-      current += char;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
 }
 
 function fail(key: string, found: Sourced, problem: string, hint: string): never {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { type FlagValues, resolveProvider, splitCommand } from "../../src/config/resolve.ts";
+import { type FlagValues, resolveProvider } from "../../src/config/resolve.ts";
+import { splitCommand } from "../../src/config/command_line.ts";
 import { assertConfigError, configFile, SEED_CONFIG } from "../helpers/provider.ts";
 
 function resolve(text: string, name = "google", flags: FlagValues = {}, env: Record<string, string> = {}) {
