@@ -2,14 +2,30 @@
  * Every setting a provider can have, in one table: its TOML key, its type, its
  * command-line flags (both spellings users already have) and its environment
  * variable. Loading, validation, flag parsing and help all read this table.
+ *
+ * Adding a setting takes three places, and the compiler or a test points at
+ * each one left out:
+ * 1. its entry in {@link FIELDS} below: the TOML key (which also makes
+ *    {@link ProviderKey}, the `AWS_OIDC_<KEY>` variable, the unknown-key
+ *    warning, the flags on every command that takes provider flags, their
+ *    completion and help);
+ * 2. its property in the `Provider` type (provider.ts), with a doc comment;
+ * 3. its line in `resolveProvider` (resolve.ts): the check (checks.ts) and the
+ *    default (defaults.ts). A required `Provider` property fails to compile
+ *    without it; tests/config/resolve_test.ts fails for a key the resolver
+ *    never reads.
+ *
+ * Then the row in docs/configuration.md (tests/readme_test.ts compares it with
+ * this table), and, when the setting changes which tokens or credentials a
+ * request gets, its field in the cache keys (src/cache/keys.ts).
  */
 
 /** The value types a setting can have in TOML. */
 export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table" | "table[]";
 
 /** One provider setting. */
-export interface FieldSpec {
-  key: ProviderKey;
+export interface FieldSpec<Key extends string = ProviderKey> {
+  key: Key;
   type: FieldType;
   /** Long flags, first is the documented one. Absent: file only. */
   flags?: string[];
@@ -18,44 +34,16 @@ export interface FieldSpec {
   help: string;
 }
 
-/** The keys of an `[[AuthProvider]]` table. */
-export type ProviderKey =
-  | "name"
-  | "type"
-  | "domain"
-  | "tenant"
-  | "realm"
-  | "authorization_server"
-  | "role_arn"
-  | "duration"
-  | "provider_url"
-  | "client_id"
-  | "client_secret"
-  | "agent"
-  | "scopes"
-  | "redirect_uri"
-  | "region"
-  | "sts_endpoint"
-  | "session_name_claim"
-  | "disable_pkce"
-  | "disable_nonce"
-  | "timeout"
-  | "http_timeout"
-  | "auth_params"
-  | "refresh_window"
-  | "chain"
-  | "signin_url"
-  | "flow"
-  | "token"
-  | "private_key_file"
-  | "key_id"
-  | "token_endpoint_auth_method"
-  | "roles"
-  | "role"
-  | "storage";
+/** The keys of an `[[AuthProvider]]` table: those of {@link FIELDS}. */
+export type ProviderKey = typeof FIELDS[number]["key"];
+
+/** The table as written, its keys kept as literal types (`const`) so that {@link ProviderKey} is read off it. */
+function fieldTable<const Key extends string>(fields: readonly FieldSpec<Key>[]): readonly FieldSpec<Key>[] {
+  return fields;
+}
 
 /** The table, in the order help lists it. */
-export const FIELDS: readonly FieldSpec[] = [
+export const FIELDS = fieldTable([
   { key: "name", type: "string", help: "Provider name used on the command line" },
   {
     key: "type",
@@ -246,7 +234,7 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'Where refresh tokens are kept: "auto" (default: the OS keychain when it works, else files), ' +
       '"keychain" or "file"',
   },
-];
+]);
 
 /** Looks a field up by key. */
 export function fieldSpec(key: string): FieldSpec | undefined {
