@@ -246,6 +246,13 @@ export function envName(key: ProviderKey): string {
   return `AWS_OIDC_${key.toUpperCase()}`;
 }
 
+/**
+ * The environment variable holding a `private_key_file`'s PEM text itself (CI
+ * secrets are often variables, not files): read by the resolver, which names
+ * the client authentication after it, and by oidc/client_key.ts.
+ */
+export const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
+
 /** The nearest known key to a mistyped one, if it is close enough to be a typo. */
 export function nearestKey(key: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;

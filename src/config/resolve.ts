@@ -7,7 +7,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import type { ConfigFile, RawTable } from "./load.ts";
-import { envName, type FieldSpec, fieldSpec, type ProviderKey } from "./fields.ts";
+import { envName, type FieldSpec, fieldSpec, PRIVATE_KEY_ENV, type ProviderKey } from "./fields.ts";
 import { parseRoleArn } from "./arn.ts";
 import { splitCommand } from "./command_line.ts";
 import { defaultStsEndpoint } from "./partition.ts";
@@ -52,9 +52,6 @@ import {
   PROVIDER_TYPES,
   type ProviderType,
 } from "./presets.ts";
-
-/** `AWS_OIDC_PRIVATE_KEY` (oidc/client_key.ts, not imported: it loads jose). */
-const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
 
 /** Values given on the command line, as strings (repeatable flags as arrays). */
 export type FlagValues = Partial<Record<ProviderKey, string | string[]>>;
