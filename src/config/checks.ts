@@ -41,41 +41,46 @@ export function checkRoleArn(found: Sourced): string {
   return value;
 }
 
-function isWholeNumberIn(value: unknown, min: number, max: number): value is number {
-  return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+/** A whole number of seconds from `min` to `max`; `problem` defaults to "is outside <min>-<max> seconds". */
+function checkSeconds(
+  found: Sourced,
+  key: string,
+  options: { min: number; max: number; hint: string; problem?: string },
+): number {
+  const { min, max } = options;
+  if (!Number.isInteger(found.value) || (found.value as number) < min || (found.value as number) > max) {
+    fail(key, found, options.problem ?? `is outside ${min}-${max} seconds`, options.hint);
+  }
+  return found.value as number;
 }
 
 export function checkDuration(found: Sourced): number {
-  if (!isWholeNumberIn(found.value, MIN_DURATION, MAX_DURATION)) {
-    fail(
-      "duration",
-      found,
-      `is outside ${MIN_DURATION}-${MAX_DURATION} seconds`,
-      "pick a whole number of seconds in that range, no more than the role's maximum session duration",
-    );
-  }
-  return found.value;
+  return checkSeconds(found, "duration", {
+    min: MIN_DURATION,
+    max: MAX_DURATION,
+    hint: "pick a whole number of seconds in that range, no more than the role's maximum session duration",
+  });
 }
 
 export function checkTimeout(found: Sourced): number {
-  if (!isWholeNumberIn(found.value, 1, 3600)) {
-    fail("timeout", found, "is outside 1-3600 seconds", "give the login wait in whole seconds, e.g. 300");
-  }
-  return found.value;
+  return checkSeconds(found, "timeout", { min: 1, max: 3600, hint: "give the login wait in whole seconds, e.g. 300" });
 }
 
 export function checkHttpTimeout(found: Sourced): number {
-  if (!isWholeNumberIn(found.value, 1, 600)) {
-    fail("http_timeout", found, "is outside 1-600 seconds", "give the wait per request in whole seconds, e.g. 30");
-  }
-  return found.value;
+  return checkSeconds(found, "http_timeout", {
+    min: 1,
+    max: 600,
+    hint: "give the wait per request in whole seconds, e.g. 30",
+  });
 }
 
 export function checkRefreshWindow(found: Sourced): number {
-  if (!isWholeNumberIn(found.value, 0, MAX_DURATION)) {
-    fail("refresh_window", found, "is not a number of seconds", "e.g. refresh_window = 900");
-  }
-  return found.value;
+  return checkSeconds(found, "refresh_window", {
+    min: 0,
+    max: MAX_DURATION,
+    problem: "is not a number of seconds",
+    hint: "e.g. refresh_window = 900",
+  });
 }
 
 export function checkRoles(found: Sourced): RoleChoice[] {
@@ -119,12 +124,8 @@ export function checkBoolean(found: Sourced): boolean {
 /** An issuer URL under the {@link isAllowedIssuerUrl} policy, without query or fragment. */
 export function checkProviderUrl(found: Sourced): string {
   const value = checkNonEmpty(found, "provider_url");
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    fail("provider_url", found, "is not a URL", "use the issuer URL, e.g. https://accounts.google.com");
-  }
+  const url = URL.parse(value);
+  if (!url) fail("provider_url", found, "is not a URL", "use the issuer URL, e.g. https://accounts.google.com");
   if (!isAllowedIssuerUrl(url)) {
     fail("provider_url", found, "must use https", "only 127.0.0.1, ::1 and localhost may use plain http");
   }
@@ -137,19 +138,14 @@ export function checkProviderUrl(found: Sourced): string {
 /** `sts_endpoint`: any http(s) URL (a VPC endpoint, a proxy, a stand-in). */
 export function checkHttpUrl(found: Sourced): string {
   const value = checkNonEmpty(found, "sts_endpoint");
-  try {
-    const url = new URL(value);
-    if (url.protocol === "https:" || url.protocol === "http:") return value;
-  } catch { /* reported below */ }
+  const protocol = URL.parse(value)?.protocol;
+  if (protocol === "https:" || protocol === "http:") return value;
   fail("sts_endpoint", found, "is not an http(s) URL", "e.g. https://sts.eu-west-1.amazonaws.com");
 }
 
 export function checkSigninUrl(found: Sourced): string {
   const value = checkNonEmpty(found, "signin_url");
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch { /* reported below */ }
+  const url = URL.parse(value);
   if (!url || !isAllowedIssuerUrl(url) || url.search || url.hash || url.username || url.password) {
     fail(
       "signin_url",
@@ -184,10 +180,7 @@ export function checkScopes(found: Sourced): string[] {
 /** @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3 */
 export function checkRedirectUri(found: Sourced): string {
   const value = checkNonEmpty(found, "redirect_uri");
-  let url: URL | undefined;
-  try {
-    url = new URL(value.replace("{port}", "1"));
-  } catch { /* reported below */ }
+  const url = URL.parse(value.replace("{port}", "1"));
   if (!url || url.protocol !== "http:" || !["127.0.0.1", "localhost"].includes(url.hostname)) {
     fail(
       "redirect_uri",
