@@ -20,6 +20,15 @@
  * request gets, its field in the cache keys (src/cache/keys.ts).
  */
 
+import {
+  DEFAULT_DURATION,
+  DEFAULT_HTTP_TIMEOUT,
+  DEFAULT_SCOPES,
+  DEFAULT_TIMEOUT,
+  MAX_DURATION,
+  MIN_DURATION,
+} from "./defaults.ts";
+
 /** The value types a setting can have in TOML. */
 export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table" | "table[]";
 
@@ -81,7 +90,7 @@ export const FIELDS = fieldTable([
     type: "integer",
     flags: ["duration"],
     arg: "seconds",
-    help: "Session length, 900-43200 (default 3600)",
+    help: `Session length, ${MIN_DURATION}-${MAX_DURATION} (default ${DEFAULT_DURATION})`,
   },
   {
     key: "provider_url",
@@ -116,7 +125,7 @@ export const FIELDS = fieldTable([
     type: "string[]",
     flags: ["scope"],
     arg: "scopes",
-    help: 'Scopes to request (default "openid email profile")',
+    help: `Scopes to request (default "${DEFAULT_SCOPES.join(" ")}")`,
   },
   {
     key: "redirect_uri",
@@ -153,12 +162,13 @@ export const FIELDS = fieldTable([
     type: "integer",
     flags: ["timeout"],
     arg: "seconds",
-    help: "How long to wait for the person to log in, in the browser or with the device code (default 300)",
+    help:
+      `How long to wait for the person to log in, in the browser or with the device code (default ${DEFAULT_TIMEOUT})`,
   },
   {
     key: "http_timeout",
     type: "integer",
-    help: "How long one request to the identity provider may take, in seconds (default 30)",
+    help: `How long one request to the identity provider may take, in seconds (default ${DEFAULT_HTTP_TIMEOUT})`,
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
   { key: "roles", type: "table[]", help: 'Roles to choose from: [{ arn = "…", alias = "prod-admin" }, …]' },
