@@ -21,6 +21,7 @@ export function fail(key: string, found: Sourced, problem: string, hint: string)
   throw new ConfigError(`${key} ${JSON.stringify(found.value)} (from ${found.source}) ${problem}`, { hint });
 }
 
+/** A string with more than white space; `key` names it in the error. */
 export function checkNonEmpty(found: Sourced, key = "value"): string {
   if (typeof found.value !== "string" || found.value.trim() === "") {
     fail(key, found, "must be a non-empty string", "put the value in double quotes");
@@ -28,6 +29,7 @@ export function checkNonEmpty(found: Sourced, key = "value"): string {
   return found.value;
 }
 
+/** `role_arn`: an IAM role ARN in any partition. */
 export function checkRoleArn(found: Sourced): string {
   const value = checkNonEmpty(found, "role_arn");
   if (!parseRoleArn(value)) {
@@ -54,6 +56,7 @@ function checkSeconds(
   return found.value as number;
 }
 
+/** `duration`: whole seconds within what STS grants. */
 export function checkDuration(found: Sourced): number {
   return checkSeconds(found, "duration", {
     min: MIN_DURATION,
@@ -62,10 +65,12 @@ export function checkDuration(found: Sourced): number {
   });
 }
 
+/** `timeout`: the login wait, 1-3600 whole seconds. */
 export function checkTimeout(found: Sourced): number {
   return checkSeconds(found, "timeout", { min: 1, max: 3600, hint: "give the login wait in whole seconds, e.g. 300" });
 }
 
+/** `http_timeout`: one request's wait, 1-600 whole seconds. */
 export function checkHttpTimeout(found: Sourced): number {
   return checkSeconds(found, "http_timeout", {
     min: 1,
@@ -74,6 +79,7 @@ export function checkHttpTimeout(found: Sourced): number {
   });
 }
 
+/** `refresh_window`: 0 up to the longest session, in whole seconds. */
 export function checkRefreshWindow(found: Sourced): number {
   return checkSeconds(found, "refresh_window", {
     min: 0,
@@ -83,6 +89,7 @@ export function checkRefreshWindow(found: Sourced): number {
   });
 }
 
+/** `roles`: a non-empty list of `{ arn, alias }` tables with valid role ARNs. */
 export function checkRoles(found: Sourced): RoleChoice[] {
   const value = found.value;
   const valid = Array.isArray(value) && value.length > 0 &&
@@ -101,6 +108,7 @@ export function checkRoles(found: Sourced): RoleChoice[] {
   return value as RoleChoice[];
 }
 
+/** `chain`: one role ARN or a list of them. */
 export function checkChain(found: Sourced): string[] {
   const value = typeof found.value === "string" ? [found.value] : found.value;
   if (!Array.isArray(value) || !value.every((arn) => typeof arn === "string" && parseRoleArn(arn))) {
@@ -109,6 +117,7 @@ export function checkChain(found: Sourced): string[] {
   return value;
 }
 
+/** One of `choices`; `key` names the setting in the error and its example. */
 export function checkChoice<T extends string>(found: Sourced, key: string, choices: readonly T[]): T {
   if (!choices.includes(found.value as T)) {
     fail(key, found, `must be one of ${choices.map((c) => `"${c}"`).join(", ")}`, `e.g. ${key} = "${choices[0]}"`);
@@ -116,6 +125,7 @@ export function checkChoice<T extends string>(found: Sourced, key: string, choic
   return found.value as T;
 }
 
+/** `true` or `false` (flags and variables also take 1 and 0, converted before). */
 export function checkBoolean(found: Sourced): boolean {
   if (typeof found.value !== "boolean") fail("value", found, "must be true or false", "write true or false");
   return found.value;
@@ -143,6 +153,7 @@ export function checkHttpUrl(found: Sourced): string {
   fail("sts_endpoint", found, "is not an http(s) URL", "e.g. https://sts.eu-west-1.amazonaws.com");
 }
 
+/** `signin_url`: an issuer-policy URL (see {@link isAllowedIssuerUrl}) without query, fragment or credentials. */
 export function checkSigninUrl(found: Sourced): string {
   const value = checkNonEmpty(found, "signin_url");
   const url = URL.parse(value);
@@ -157,6 +168,7 @@ export function checkSigninUrl(found: Sourced): string {
   return value;
 }
 
+/** `agent`: the browser command as words, the program first. */
 export function checkAgent(found: Sourced): string[] {
   const value = found.value;
   if (!Array.isArray(value) || value.length === 0 || !value.every((part) => typeof part === "string")) {
@@ -166,6 +178,7 @@ export function checkAgent(found: Sourced): string[] {
   return value;
 }
 
+/** `scopes`: a list of scope names (or one space-separated string), as RFC 6749 §3.3 spells them. */
 export function checkScopes(found: Sourced): string[] {
   const value = typeof found.value === "string" ? found.value.split(/\s+/).filter(Boolean) : found.value;
   if (
@@ -177,7 +190,11 @@ export function checkScopes(found: Sourced): string[] {
   return value;
 }
 
-/** @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3 */
+/**
+ * `redirect_uri`: http on 127.0.0.1 or localhost, with a path, and `{port}` or a fixed port.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
+ */
 export function checkRedirectUri(found: Sourced): string {
   const value = checkNonEmpty(found, "redirect_uri");
   const url = URL.parse(value.replace("{port}", "1"));
@@ -203,6 +220,7 @@ export function checkRedirectUri(found: Sourced): string {
   return value;
 }
 
+/** `region`: an AWS region name in any partition. */
 export function checkRegion(found: Sourced): string {
   const value = checkNonEmpty(found, "region");
   if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(value)) {

@@ -247,6 +247,8 @@ export const FIELDS = fieldTable([
 ]);
 
 /** Looks a field up by key. */
+export function fieldSpec(key: ProviderKey): FieldSpec;
+export function fieldSpec(key: string): FieldSpec | undefined;
 export function fieldSpec(key: string): FieldSpec | undefined {
   return FIELDS.find((field) => field.key === key);
 }

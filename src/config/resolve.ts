@@ -82,7 +82,7 @@ export function resolveProvider(input: ResolveInput): Resolution {
   const required = <T>(key: ProviderKey, check: (s: Sourced) => T): T => {
     const value = get(key, check);
     if (value === undefined) {
-      const flag = fieldSpec(key)?.flags?.[0];
+      const flag = fieldSpec(key).flags?.[0];
       throw new ConfigError(`Provider "${input.name}" has no ${key}`, {
         hint: `add ${key} = … to its [[AuthProvider]] table in "${input.config.path}"` +
           (flag ? ` or pass --${flag}` : ""),
@@ -226,7 +226,7 @@ function presetExpansion(
     if (!(error instanceof PresetInputProblem)) throw error;
     const found = sources[error.key];
     if (found) fail(error.key, found, error.problem, error.hint);
-    const flag = fieldSpec(error.key)?.flags?.[0];
+    const flag = fieldSpec(error.key).flags?.[0];
     throw new ConfigError(`Provider "${input.name}" has no ${error.key}, which type "${type}" needs`, {
       hint: `${error.hint}, in its [[AuthProvider]] table in "${input.config.path}"` +
         (flag ? ` or with --${flag}` : ""),
@@ -299,7 +299,7 @@ function findProvider(config: ConfigFile, name: string): RawTable {
 }
 
 function pickValue(key: ProviderKey, table: RawTable, input: ResolveInput): Sourced | undefined {
-  const spec = fieldSpec(key)!;
+  const spec = fieldSpec(key);
   const flag = input.flags?.[key];
   if (flag !== undefined) return { value: fromText(spec, flag), source: `--${spec.flags?.[0]}` };
   const env = input.env(envName(key));
