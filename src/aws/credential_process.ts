@@ -7,7 +7,7 @@
  *
  * @see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
  */
-import { splitCommand } from "../config/resolve.ts";
+import { splitCommand } from "../config/command_line.ts";
 import { FIELDS } from "../config/fields.ts";
 
 /** What a `credential_process` line asks aws-oidc for. */

@@ -11,7 +11,7 @@
  */
 import type { CacheStore } from "./store.ts";
 import { CACHE_VERSION } from "./keys.ts";
-import { envName, FIELDS } from "../config/fields.ts";
+import { envName, FIELDS, PRIVATE_KEY_ENV } from "../config/fields.ts";
 
 /** What one invocation needs to answer from the cache. */
 export interface FastIndexEntry {
@@ -32,7 +32,7 @@ export const FINGERPRINT_ENV: readonly string[] = [
   "AWS_OIDC_CONFIG",
   "AWS_OIDC_CACHE_DIR",
   "AWS_OIDC_NODE_LOCAL_CACHE",
-  "AWS_OIDC_PRIVATE_KEY", // oidc/client_key.ts (not imported here: it loads jose)
+  PRIVATE_KEY_ENV,
   "HOME",
   "USERPROFILE",
   "AWS_REGION",

@@ -2,7 +2,7 @@
 import { defaultIamEndpoint } from "../config/partition.ts";
 import { type Command, Option } from "commander";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
-import { providerNames, resolveProvider } from "../config/resolve.ts";
+import { providerNames, requireProvider } from "../config/resolve.ts";
 import { UsageError } from "../errors.ts";
 import {
   audienceClaim,
@@ -131,7 +131,7 @@ export function listQuery(
   if (claim === "") throw new UsageError("--claim is empty", { hint: "e.g. --claim accounts.google.com:aud" });
   if (claim !== undefined && flags.provider === undefined) return { claim, clientId: flags.clientId };
   const name = flags.provider ?? onlyProvider(config);
-  const provider = resolveProvider({ config: config!, name, flags: { role_arn: NO_ROLE }, env });
+  const provider = requireProvider({ config: config!, name, flags: { role_arn: NO_ROLE }, env });
   return { claim: claim ?? audienceClaim(provider.providerUrl), clientId: flags.clientId ?? provider.clientId };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Log } from "../log.ts";
 import { type ConfigFile, configPath, loadConfigFile } from "../config/load.ts";
-import { type FlagValues, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { type FlagValues, requireProvider, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
 import { pickRole } from "./pick.ts";
 import { openCache, openCaches } from "../cache/location.ts";
@@ -49,13 +49,14 @@ export async function loadConfigAndProvider(
   for (const warning of config.warnings) log.warn(warning);
   let provider: Provider;
   let interactiveChoice = false;
-  try {
-    provider = resolveProvider({ config, name, flags, env: context.env });
-  } catch (error) {
+  const resolution = resolveProvider({ config, name, flags, env: context.env });
+  if ("provider" in resolution) {
+    provider = resolution.provider;
+  } else {
     // Several roles and none chosen: ask when a person is at a terminal, else the error lists the choices.
-    if (!(error instanceof RoleChoiceNeeded) || !context.interactive()) throw error;
-    const role = await pickRole(name, error.choices, log);
-    provider = resolveProvider({ config, name, flags: { ...flags, role }, env: context.env });
+    if (!context.interactive()) throw new RoleChoiceNeeded(name, resolution.choices);
+    const role = await pickRole(name, resolution.choices, log);
+    provider = requireProvider({ config, name, flags: { ...flags, role }, env: context.env });
     interactiveChoice = true;
   }
   log.secret(provider.clientSecret);

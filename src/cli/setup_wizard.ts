@@ -11,7 +11,8 @@ import { AwsOidcError, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import { writeFileAtomic } from "../io.ts";
 import { type ConfigFile, configPath, loadConfigFile, parseConfig } from "../config/load.ts";
-import { resolveProvider, splitCommand } from "../config/resolve.ts";
+import { requireProvider } from "../config/resolve.ts";
+import { splitCommand } from "../config/command_line.ts";
 import type { Provider } from "../config/provider.ts";
 import { presetOf, PRESETS, PROVIDER_TYPES, type ProviderType } from "../config/presets.ts";
 import { addProvider, renderProvider, tomlString } from "../config/edit.ts";
@@ -129,7 +130,7 @@ export async function setup(input: { flags: SetupFlags; globals: GlobalOptions }
   const addTo = (text: string) =>
     addProvider(text, block, { name: answers.name, path: config.path, replace: !!replace });
   let configText = addTo(config.text);
-  const provider = resolveProvider({ config: asConfig(configText, config.path), name: answers.name, env: context.env });
+  const provider = requireProvider({ config: asConfig(configText, config.path), name: answers.name, env: context.env });
   let profileEdit = answers.profile === false
     ? undefined
     : await planProfile(answers.profile, answers.name, provider, { ...flags, prompter }, context);

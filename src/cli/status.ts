@@ -1,7 +1,7 @@
 /** `aws-oidc status [--json]`: every cached session, without a secret in sight. */
 import type { Command } from "commander";
 import { configPath, loadConfigFile } from "../config/load.ts";
-import { providerNames, resolveProvider } from "../config/resolve.ts";
+import { providerNames, requireProvider } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { holdsToken } from "../cache/sealed.ts";
@@ -161,7 +161,7 @@ export async function providersByTokenFile(
   const config = await loadConfigFile(configPath(globals.config, context.env));
   for (const name of providerNames(config)) {
     try {
-      const provider = resolveProvider({ config, name, env: context.env });
+      const provider = requireProvider({ config, name, env: context.env });
       log.secret(provider.clientSecret);
       const { tokens } = await cacheNames(provider);
       providers.set(tokens, [...providers.get(tokens) ?? [], provider]);

@@ -2,14 +2,39 @@
  * Every setting a provider can have, in one table: its TOML key, its type, its
  * command-line flags (both spellings users already have) and its environment
  * variable. Loading, validation, flag parsing and help all read this table.
+ *
+ * Adding a setting takes three places, and the compiler or a test points at
+ * each one left out:
+ * 1. its entry in {@link FIELDS} below: the TOML key (which also makes
+ *    {@link ProviderKey}, the `AWS_OIDC_<KEY>` variable, the unknown-key
+ *    warning, the flags on every command that takes provider flags, their
+ *    completion and help);
+ * 2. its property in the `Provider` type (provider.ts), with a doc comment;
+ * 3. its line in `resolveProvider` (resolve.ts): the check (checks.ts) and the
+ *    default (defaults.ts). A required `Provider` property fails to compile
+ *    without it; tests/config/resolve_test.ts fails for a key the resolver
+ *    never reads.
+ *
+ * Then the row in docs/configuration.md (tests/readme_test.ts compares it with
+ * this table), and, when the setting changes which tokens or credentials a
+ * request gets, its field in the cache keys (src/cache/keys.ts).
  */
+
+import {
+  DEFAULT_DURATION,
+  DEFAULT_HTTP_TIMEOUT,
+  DEFAULT_SCOPES,
+  DEFAULT_TIMEOUT,
+  MAX_DURATION,
+  MIN_DURATION,
+} from "./defaults.ts";
 
 /** The value types a setting can have in TOML. */
 export type FieldType = "string" | "integer" | "boolean" | "string[]" | "table" | "table[]";
 
 /** One provider setting. */
-export interface FieldSpec {
-  key: ProviderKey;
+export interface FieldSpec<Key extends string = ProviderKey> {
+  key: Key;
   type: FieldType;
   /** Long flags, first is the documented one. Absent: file only. */
   flags?: string[];
@@ -18,44 +43,16 @@ export interface FieldSpec {
   help: string;
 }
 
-/** The keys of an `[[AuthProvider]]` table. */
-export type ProviderKey =
-  | "name"
-  | "type"
-  | "domain"
-  | "tenant"
-  | "realm"
-  | "authorization_server"
-  | "role_arn"
-  | "duration"
-  | "provider_url"
-  | "client_id"
-  | "client_secret"
-  | "agent"
-  | "scopes"
-  | "redirect_uri"
-  | "region"
-  | "sts_endpoint"
-  | "session_name_claim"
-  | "disable_pkce"
-  | "disable_nonce"
-  | "timeout"
-  | "http_timeout"
-  | "auth_params"
-  | "refresh_window"
-  | "chain"
-  | "signin_url"
-  | "flow"
-  | "token"
-  | "private_key_file"
-  | "key_id"
-  | "token_endpoint_auth_method"
-  | "roles"
-  | "role"
-  | "storage";
+/** The keys of an `[[AuthProvider]]` table: those of {@link FIELDS}. */
+export type ProviderKey = typeof FIELDS[number]["key"];
+
+/** The table as written, its keys kept as literal types (`const`) so that {@link ProviderKey} is read off it. */
+function fieldTable<const Key extends string>(fields: readonly FieldSpec<Key>[]): readonly FieldSpec<Key>[] {
+  return fields;
+}
 
 /** The table, in the order help lists it. */
-export const FIELDS: readonly FieldSpec[] = [
+export const FIELDS = fieldTable([
   { key: "name", type: "string", help: "Provider name used on the command line" },
   {
     key: "type",
@@ -93,7 +90,7 @@ export const FIELDS: readonly FieldSpec[] = [
     type: "integer",
     flags: ["duration"],
     arg: "seconds",
-    help: "Session length, 900-43200 (default 3600)",
+    help: `Session length, ${MIN_DURATION}-${MAX_DURATION} (default ${DEFAULT_DURATION})`,
   },
   {
     key: "provider_url",
@@ -128,7 +125,7 @@ export const FIELDS: readonly FieldSpec[] = [
     type: "string[]",
     flags: ["scope"],
     arg: "scopes",
-    help: 'Scopes to request (default "openid email profile")',
+    help: `Scopes to request (default "${DEFAULT_SCOPES.join(" ")}")`,
   },
   {
     key: "redirect_uri",
@@ -165,12 +162,13 @@ export const FIELDS: readonly FieldSpec[] = [
     type: "integer",
     flags: ["timeout"],
     arg: "seconds",
-    help: "How long to wait for the person to log in, in the browser or with the device code (default 300)",
+    help:
+      `How long to wait for the person to log in, in the browser or with the device code (default ${DEFAULT_TIMEOUT})`,
   },
   {
     key: "http_timeout",
     type: "integer",
-    help: "How long one request to the identity provider may take, in seconds (default 30)",
+    help: `How long one request to the identity provider may take, in seconds (default ${DEFAULT_HTTP_TIMEOUT})`,
   },
   { key: "auth_params", type: "table", help: "Extra authorization request parameters" },
   { key: "roles", type: "table[]", help: 'Roles to choose from: [{ arn = "…", alias = "prod-admin" }, …]' },
@@ -246,9 +244,11 @@ export const FIELDS: readonly FieldSpec[] = [
     help: 'Where refresh tokens are kept: "auto" (default: the OS keychain when it works, else files), ' +
       '"keychain" or "file"',
   },
-];
+]);
 
 /** Looks a field up by key. */
+export function fieldSpec(key: ProviderKey): FieldSpec;
+export function fieldSpec(key: string): FieldSpec | undefined;
 export function fieldSpec(key: string): FieldSpec | undefined {
   return FIELDS.find((field) => field.key === key);
 }
@@ -257,6 +257,13 @@ export function fieldSpec(key: string): FieldSpec | undefined {
 export function envName(key: ProviderKey): string {
   return `AWS_OIDC_${key.toUpperCase()}`;
 }
+
+/**
+ * The environment variable holding a `private_key_file`'s PEM text itself (CI
+ * secrets are often variables, not files): read by the resolver, which names
+ * the client authentication after it, and by oidc/client_key.ts.
+ */
+export const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
 
 /** The nearest known key to a mistyped one, if it is close enough to be a typo. */
 export function nearestKey(key: string, known: Iterable<string>): string | undefined {

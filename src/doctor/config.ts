@@ -1,6 +1,6 @@
 /** `doctor`'s first checks: the config file parses and every provider in it resolves. */
 import { type ConfigFile, loadConfigFile } from "../config/load.ts";
-import { providerNames, resolveProvider, RoleChoiceNeeded } from "../config/resolve.ts";
+import { providerNames, requireProvider, resolveProvider } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
 import { presetOf } from "../config/presets.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
@@ -83,10 +83,7 @@ export function unappliedPreset(provider: Provider): CheckResult | undefined {
 
 /** A provider with several roles and none chosen is fine here: its first role stands in for all. */
 function resolveOrFirstRole(config: ConfigFile, name: string, env: (name: string) => string | undefined): Provider {
-  try {
-    return resolveProvider({ config, name, env });
-  } catch (error) {
-    if (!(error instanceof RoleChoiceNeeded)) throw error;
-    return resolveProvider({ config, name, env, flags: { role: error.choices[0].arn } });
-  }
+  const resolution = resolveProvider({ config, name, env });
+  if ("provider" in resolution) return resolution.provider;
+  return requireProvider({ config, name, env, flags: { role: resolution.choices[0].arn } });
 }

@@ -8,7 +8,7 @@
  */
 import * as oauth from "oauth4webapi";
 import type { Provider } from "../config/provider.ts";
-import { isAllowedIssuerUrl } from "../config/resolve.ts";
+import { isAllowedIssuerUrl } from "../config/oauth.ts";
 import { httpOptions, limitedFetch, processDiscovery, unreachable } from "../oidc/discovery.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY } from "../oidc/id_token.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";

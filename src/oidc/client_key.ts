@@ -11,10 +11,10 @@ import { createPrivateKey, type KeyObject } from "node:crypto";
 import { importPKCS8 } from "jose";
 import type * as oauth from "oauth4webapi";
 import type { Provider } from "../config/provider.ts";
+import { PRIVATE_KEY_ENV } from "../config/fields.ts";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 
-/** The environment variable holding the PEM key itself (CI secrets are often variables, not files). */
-export const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
+export { PRIVATE_KEY_ENV };
 
 /** A signing key ready for oauth4webapi, with the algorithm it signs with. */
 export interface ClientKey extends oauth.PrivateKey {

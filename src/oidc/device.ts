@@ -9,7 +9,7 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import { isAllowedIssuerUrl } from "../config/resolve.ts";
+import { isAllowedIssuerUrl } from "../config/oauth.ts";
 import type { Provider } from "../config/provider.ts";
 import { qrLines } from "./qr.ts";
 import { unreachable } from "./discovery.ts";

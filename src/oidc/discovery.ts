@@ -6,7 +6,8 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import { DEFAULT_HTTP_TIMEOUT, isAllowedIssuerUrl } from "../config/resolve.ts";
+import { DEFAULT_HTTP_TIMEOUT } from "../config/defaults.ts";
+import { isAllowedIssuerUrl } from "../config/oauth.ts";
 
 export { DEFAULT_HTTP_TIMEOUT };
 

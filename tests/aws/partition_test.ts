@@ -9,7 +9,7 @@ import {
   signinToken,
 } from "../../src/aws/console.ts";
 import { parseConfig } from "../../src/config/load.ts";
-import { resolveProvider } from "../../src/config/resolve.ts";
+import { requireProvider } from "../../src/config/resolve.ts";
 import { AwsOidcError, ConfigError, renderError, UsageError } from "../../src/errors.ts";
 import { createLog } from "../../src/log.ts";
 import { loginInput } from "../../src/cli/login.ts";
@@ -78,7 +78,7 @@ signin_url = "https://signin.example/federation"
 `;
   const config = { ...parseConfig(text), path: "config", exists: true, text };
   const resolve = (env: Record<string, string>, flags = {}) =>
-    resolveProvider({ config, name: "p", flags, env: (name) => env[name] });
+    requireProvider({ config, name: "p", flags, env: (name) => env[name] });
   assert.equal(resolve({}).signinUrl, "https://signin.example/federation");
   assert.equal(resolve({ AWS_OIDC_SIGNIN_URL: "https://env.example/" }).signinUrl, "https://env.example/");
   assert.equal(

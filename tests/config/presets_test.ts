@@ -1,6 +1,6 @@
 /** Provider presets: each type's issuer and refresh-token settings, detection from provider_url, and the errors. */
 import assert from "node:assert/strict";
-import { type FlagValues, resolveProvider } from "../../src/config/resolve.ts";
+import { type FlagValues, requireProvider } from "../../src/config/resolve.ts";
 import { detectType, PROVIDER_TYPES } from "../../src/config/presets.ts";
 import { unappliedPreset } from "../../src/doctor/config.ts";
 import { assertConfigError, configFile, SEED_CONFIG } from "../helpers/provider.ts";
@@ -12,7 +12,7 @@ function resolve(settings: string, flags: FlagValues = {}, env: Record<string, s
   const text = `[[AuthProvider]]\nname = "p"\nclient_id = "client"\nrole_arn = "${ROLE}"\n${settings}\n`;
   const config = configFile(text, "/c");
   assert.deepEqual(config.warnings, [], "every preset key is a known key");
-  return resolveProvider({ config, name: "p", flags, env: (key) => env[key] });
+  return requireProvider({ config, name: "p", flags, env: (key) => env[key] });
 }
 
 /** Every type: its short settings, the issuer they make, and the scopes and parameters that get a refresh token. */
@@ -132,7 +132,7 @@ Deno.test("presets: each built issuer is detected as its own type", () => {
 
 Deno.test("presets: a config without type resolves exactly as before, the type only detected", () => {
   const config = configFile(SEED_CONFIG, "/c");
-  const provider = resolveProvider({ config, name: "google", env: () => undefined });
+  const provider = requireProvider({ config, name: "google", env: () => undefined });
   assert.equal(provider.type, "google");
   assert.deepEqual(provider.scopes, ["openid", "email", "profile"], "no preset scopes without type");
   assert.deepEqual(provider.authParams, {}, "no preset parameters without type");

@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { type FlagValues, resolveProvider, splitCommand } from "../../src/config/resolve.ts";
+import { type FlagValues, requireProvider, resolveProvider } from "../../src/config/resolve.ts";
+import { FIELDS } from "../../src/config/fields.ts";
+import { splitCommand } from "../../src/config/command_line.ts";
 import { assertConfigError, configFile, SEED_CONFIG } from "../helpers/provider.ts";
 
 function resolve(text: string, name = "google", flags: FlagValues = {}, env: Record<string, string> = {}) {
-  return resolveProvider({ config: configFile(text), name, flags, env: (key) => env[key] });
+  return requireProvider({ config: configFile(text), name, flags, env: (key) => env[key] });
 }
 
 Deno.test("the seed config resolves exactly as written", () => {
@@ -66,7 +68,7 @@ Deno.test("unknown provider lists the configured ones", () => {
 Deno.test("a missing config file says where it looked", () => {
   assertConfigError(
     () =>
-      resolveProvider({
+      requireProvider({
         config: { path: "/nope/config", exists: false, text: "", defaults: {}, providers: [], warnings: [] },
         name: "google",
         env: () => undefined,
@@ -163,6 +165,35 @@ Deno.test("roles: --role picks by alias or ARN; one role needs no choice; severa
   const single = SEED_CONFIG.replace(/^role_arn.*\n/m, "") +
     'roles = [{ arn = "arn:aws:iam::333333333333:role/only" }]\n';
   assert.equal(resolve(single).roleArn, "arn:aws:iam::333333333333:role/only");
+});
+
+Deno.test("the resolver returns the roles to choose from, or the provider, and throws for neither", () => {
+  const text = SEED_CONFIG.replace(/^role_arn.*\n/m, "") + `roles = [
+  { arn = "arn:aws:iam::111111111111:role/admin", alias = "prod-admin" },
+  { arn = "arn:aws:iam::222222222222:role/read" },
+]
+`;
+  const input = { config: configFile(text), name: "google", env: () => undefined };
+  const unchosen = resolveProvider(input);
+  assert.ok("choices" in unchosen);
+  assert.deepEqual(unchosen.choices.map((choice) => ({ ...choice })), [
+    { arn: "arn:aws:iam::111111111111:role/admin", alias: "prod-admin" },
+    { arn: "arn:aws:iam::222222222222:role/read" },
+  ]);
+  const chosen = resolveProvider({ ...input, flags: { role: "prod-admin" } });
+  assert.ok("provider" in chosen);
+  assert.equal(chosen.provider.roleArn, "arn:aws:iam::111111111111:role/admin");
+});
+
+Deno.test("every setting in FIELDS is read by the resolver (flag, environment, file)", () => {
+  const asked = new Set<string>();
+  const env = (key: string) => {
+    asked.add(key);
+    return undefined;
+  };
+  requireProvider({ config: configFile(SEED_CONFIG), name: "google", env });
+  const unread = FIELDS.filter((field) => field.key !== "name" && !asked.has(`AWS_OIDC_${field.key.toUpperCase()}`));
+  assert.deepEqual(unread.map((field) => field.key), []);
 });
 
 Deno.test("regions of every partition are accepted", () => {

@@ -15,7 +15,7 @@ import { cacheFileName } from "../../src/cache/keys.ts";
 import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { loadConfigFile } from "../../src/config/load.ts";
-import { resolveProvider } from "../../src/config/resolve.ts";
+import { requireProvider } from "../../src/config/resolve.ts";
 import { introspectRefreshToken } from "../../src/oidc/introspect.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/your-role-name";
@@ -213,7 +213,7 @@ Deno.test("token, check-token-valid, status, check-refresh-ttl and logout around
     assert.equal(idp.counters.revocations, 1);
     assert.deepEqual(await cacheFiles(cacheDir), []);
     const config = await loadConfigFile(join(home, ".aws-oidc", "config"));
-    const provider = resolveProvider({ config, name: "google", env: () => undefined });
+    const provider = requireProvider({ config, name: "google", env: () => undefined });
     assert.deepEqual(await introspectRefreshToken(provider, refreshToken), { active: false, expiresAt: undefined });
 
     const after = await runCli(["check-token-valid", "google"], env);

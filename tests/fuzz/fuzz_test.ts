@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type * as oauth from "oauth4webapi";
-import { providerNames, resolveProvider } from "../../src/config/resolve.ts";
+import { providerNames, requireProvider } from "../../src/config/resolve.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { cacheNames, isCredentialEntry, isTokenEntry } from "../../src/cache/entries.ts";
@@ -176,7 +176,7 @@ Deno.test("fuzz: config parse and validate fail only with a ConfigError", async 
     }
     for (const name of new Set([...providerNames(config), "google", "full"])) {
       try {
-        resolveProvider({ config, name, env: () => undefined });
+        requireProvider({ config, name, env: () => undefined });
         resolved++;
       } catch (error) {
         assertOurs(error);

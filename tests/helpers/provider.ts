@@ -1,7 +1,7 @@
 /** Providers and config files built in memory, for unit tests that need no config on disk. */
 import assert from "node:assert/strict";
 import { type ConfigFile, parseConfig } from "../../src/config/load.ts";
-import { DEFAULT_SCOPES } from "../../src/config/resolve.ts";
+import { DEFAULT_SCOPES } from "../../src/config/defaults.ts";
 import type { Provider } from "../../src/config/provider.ts";
 import type { CredentialKey, TokenKey } from "../../src/cache/keys.ts";
 import { requestIdentity } from "../../src/cache/entries.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
-import { resolveProvider } from "../../src/config/resolve.ts";
+import { requireProvider } from "../../src/config/resolve.ts";
 import { clientAuthentication, endpointAllows, notAllowedError } from "../../src/oidc/connect.ts";
 import { bareRefusalStatus, tokenEndpointError } from "../../src/oidc/login.ts";
 import { ConfigError, renderError } from "../../src/errors.ts";
@@ -37,7 +37,7 @@ client_id = "c"
 token_endpoint_auth_method = "client_secret_post"
 `;
   const resolve = (flags = {}, env: Record<string, string> = {}, config = text) =>
-    resolveProvider({ config: configFile(config), name: "g", flags, env: (name) => env[name] });
+    requireProvider({ config: configFile(config), name: "g", flags, env: (name) => env[name] });
   assert.equal(resolve().tokenEndpointAuthMethod, "client_secret_post");
   assert.equal(
     resolve({}, { AWS_OIDC_TOKEN_ENDPOINT_AUTH_METHOD: "none" }).tokenEndpointAuthMethod,
