@@ -8,14 +8,15 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import type { Log } from "../log.ts";
+import { type Log, printable } from "../log.ts";
 import { isAllowedIssuerUrl } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
-import { qrLines } from "./qr.ts";
-import { unreachable } from "./discovery.ts";
-import { connect, type IdpConnection } from "./connect.ts";
-import { printable, requestedScopes, tokenEndpointError } from "./login.ts";
-import { verifyIdToken } from "./id_token.ts";
+import { qrLines } from "./_qr.ts";
+import { unreachable } from "./http.ts";
+import { connect, type IdpConnection } from "./_connect.ts";
+import { tokenEndpointError } from "./_endpoint_errors.ts";
+import { requestedScopes } from "./_scopes.ts";
+import { verifyIdToken } from "./_id_token.ts";
 import type { Tokens } from "./tokens.ts";
 
 /** Seconds between polls when the IdP names no `interval` (RFC 8628 §3.2). */

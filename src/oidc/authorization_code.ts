@@ -10,21 +10,24 @@ import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import { type Log, printable } from "../log.ts";
 import type { ClientAuthMethod, Provider } from "../config/provider.ts";
-import { type HttpOptions, unreachable } from "./discovery.ts";
-import { connect } from "./connect.ts";
-import { startLoopbackListener } from "./loopback.ts";
-import { verifyIdToken } from "./id_token.ts";
-import { IdTokenRefused, type Tokens } from "./tokens.ts";
+import type { HttpOptions } from "./discovery.ts";
+import { unreachable } from "./http.ts";
+import { connect } from "./_connect.ts";
+import { startLoopbackListener } from "./_loopback.ts";
+import { verifyIdToken } from "./_id_token.ts";
+import type { Tokens } from "./tokens.ts";
+import { tokenEndpointError } from "./_endpoint_errors.ts";
+import { requestedScopes } from "./_scopes.ts";
 
-/** The outside world the login touches. */
-export interface LoginDeps {
+/** The outside world the browser login touches. */
+export interface BrowserLoginDeps {
   log: Log;
   /** Opens the URL in a browser; throws when the browser cannot start. */
   openBrowser: (url: string) => void;
 }
 
 /** Runs the whole browser login for a provider. */
-export async function loginWithBrowser(provider: Provider, deps: LoginDeps): Promise<Tokens> {
+export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDeps): Promise<Tokens> {
   const { as, client, clientAuth, authMethod, http } = await connect(provider);
 
   const verifier = provider.disablePkce ? undefined : oauth.generateRandomCodeVerifier();
@@ -96,12 +99,6 @@ async function buildAuthorizationUrl(
     url.searchParams.set("code_challenge_method", "S256");
   }
   return url;
-}
-
-/** The configured scopes, plus `offline_access` (for a refresh token) when the IdP lists it. */
-export function requestedScopes(provider: Provider, as: oauth.AuthorizationServer): string[] {
-  const offline = as.scopes_supported?.includes("offline_access") && !provider.scopes.includes("offline_access");
-  return offline ? [...provider.scopes, "offline_access"] : provider.scopes;
 }
 
 /**
@@ -196,89 +193,3 @@ async function redeemCode(
     refreshToken: result.refresh_token,
   };
 }
-
-/** Where a request to the IdP went, and how the client authenticated, for {@link tokenEndpointError}. */
-export interface EndpointContext {
-  /** e.g. "token endpoint" (the default), "introspection endpoint". */
-  endpoint?: string;
-  authMethod?: ClientAuthMethod;
-}
-
-/**
- * The HTTP status of a 4xx answer that carries no OAuth error body (empty, or
- * not JSON), as Glewlwyd sends for a revoked refresh token or a client it
- * does not let introspect; undefined for anything else.
- */
-export function bareRefusalStatus(error: unknown): number | undefined {
-  if (!(error instanceof oauth.OperationProcessingError) || !(error.cause instanceof Response)) return undefined;
-  const { status } = error.cause;
-  return status >= 400 && status < 500 ? status : undefined;
-}
-
-/** Turns failures at the token (or introspection, revocation) endpoint into what to fix. */
-export function tokenEndpointError(error: unknown, context: EndpointContext = {}): AwsOidcError {
-  if (error instanceof AwsOidcError) return error;
-  const endpoint = context.endpoint ?? "token endpoint";
-  const basic = context.authMethod === "client_secret_basic"
-    ? '; if the IdP does not decode a form-encoded Basic header (an id or secret with - _ . ~), set token_endpoint_auth_method = "client_secret_post"'
-    : "";
-  if (error instanceof oauth.ResponseBodyError) {
-    const hints: Record<string, string> = {
-      invalid_client: `check client_id, and client_secret if the IdP requires one${basic}`,
-      invalid_grant: "the code or token was refused; log in again",
-      unauthorized_client: `the IdP does not allow this grant for this client, or did not recognise it${basic}`,
-    };
-    const description = error.error_description ? `: ${printable(error.error_description)}` : "";
-    return new AwsOidcError(`The identity provider's ${endpoint} refused: ${printable(error.error)}${description}`, {
-      hint: hints[error.error] ?? "check the client registration at the IdP",
-      cause: error,
-    });
-  }
-  const refused = bareRefusalStatus(error);
-  if (refused !== undefined) {
-    return new AwsOidcError(`The identity provider's ${endpoint} refused (HTTP ${refused}), without an OAuth error`, {
-      hint: refused === 401
-        ? `it did not accept this client's authentication (${
-          context.authMethod ?? "unknown method"
-        }): check client_id, client_secret and token_endpoint_auth_method${basic}`
-        : "check the client registration at the IdP",
-      cause: error,
-    });
-  }
-  if (error instanceof oauth.OperationProcessingError) {
-    if (error.code === oauth.RESPONSE_IS_NOT_JSON || error.code === oauth.PARSE_ERROR) {
-      return new AwsOidcError(`The identity provider's ${endpoint} did not answer with JSON`, {
-        hint: "check provider_url; a proxy or error page may be in the way",
-        cause: error,
-      });
-    }
-    if (error.code === oauth.RESPONSE_IS_NOT_CONFORM && error.cause instanceof Response) {
-      const type = error.cause.headers.get("content-type")?.split(";")[0];
-      return new AwsOidcError(
-        `The identity provider's ${endpoint} answered HTTP ${error.cause.status}${
-          type ? ` (${printable(type)})` : ""
-        } instead of a ${endpoint === "token endpoint" ? "token response" : "valid response"}`,
-        { hint: "the IdP or a proxy in front of it failed; try again later, or check provider_url", cause: error },
-      );
-    }
-    if (
-      error.code === oauth.JWT_CLAIM_COMPARISON || error.code === oauth.JWT_TIMESTAMP_CHECK ||
-      /\bJWT\b|ID Token/.test(error.message)
-    ) {
-      return new IdTokenRefused(`The identity provider's ID token was refused: ${printable(error.message)}`, {
-        hint: "nothing was sent to AWS; check provider_url and client_id",
-        cause: error,
-      });
-    }
-    const response = endpoint === "token endpoint" ? "token response" : `${endpoint}'s response`;
-    return new AwsOidcError(`The identity provider's ${response} was refused: ${printable(error.message)}`, {
-      hint: "nothing was sent to AWS; check provider_url and client_id",
-      cause: error,
-    });
-  }
-  const request = endpoint === "token endpoint" ? "Token request" : `Request to the ${endpoint}`;
-  return new AwsOidcError(`${request} failed: ${(error as Error).message}`, { cause: error });
-}
-
-/** The one filter for remote text, kept importable here for the IdP modules. */
-export { printable } from "../log.ts";

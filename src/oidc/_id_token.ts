@@ -6,26 +6,8 @@
  */
 import { type JWTPayload, jwtVerify } from "jose";
 import type { AwsOidcError } from "../errors.ts";
-import { refused, remoteKeySet, type TokenKind, verifyError } from "./jwt.ts";
-import { IdTokenRefused } from "./tokens.ts";
-
-/** Asymmetric algorithms only: never `none`, never an HMAC keyed with public data. */
-export const ALLOWED_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-];
-
-/** Clock leeway for `exp`, `iat` and `nbf`, in seconds. */
-export const CLOCK_LEEWAY = 60;
+import { refused, remoteKeySet, type TokenKind, verifyError } from "./_jwt.ts";
+import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims, IdTokenRefused } from "./tokens.ts";
 
 /** How a refused ID token reads; it is raised as {@link IdTokenRefused}, which ends a refresh. */
 const ID_TOKEN: TokenKind = {
@@ -39,17 +21,6 @@ const ID_TOKEN: TokenKind = {
     nbf: "check this machine's clock",
   },
 };
-
-/** The claims aws-oidc relies on. */
-export interface IdTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  exp: number;
-  nonce?: string;
-  email?: string;
-  preferred_username?: string;
-  azp?: string;
-}
 
 /** What an ID token must match. */
 export interface IdTokenExpectations {
