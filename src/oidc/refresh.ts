@@ -6,7 +6,6 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
  */
 import * as oauth from "oauth4webapi";
-import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/provider.ts";
 import { unreachable } from "./http.ts";
 import { connect } from "./_connect.ts";
