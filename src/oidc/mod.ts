@@ -9,7 +9,8 @@
  * need oauth4webapi and jose: each imports its module on its first call, with a
  * literal dynamic import (which `deno compile` follows), so the credential
  * pipeline, a cache hit and `status` load neither, and the device and client
- * credentials flows load only when they run.
+ * credentials flows load only when they run. Opening a one-time link (a
+ * loopback listener) and detecting browsers (node:path) load the same way.
  *
  * @module
  */
@@ -20,6 +21,8 @@ import type { Introspection } from "./introspect.ts";
 import type { TokenTypeHint } from "./revoke.ts";
 import type * as oauth from "oauth4webapi";
 import type { Tokens, TokenSet } from "./tokens.ts";
+import type { BrowserEnvironment, InstalledBrowser } from "./installed_browsers.ts";
+import type { OneTimeLinkOptions } from "./one_time_link.ts";
 
 export {
   ALLOWED_ALGORITHMS,
@@ -30,10 +33,10 @@ export {
   type Tokens,
   type TokenSet,
 } from "./tokens.ts";
-export { limitedFetch, MAX_RESPONSE_BYTES, unreachable } from "./http.ts";
-export { currentPlatform, openBrowser, type Platform } from "./open_browser.ts";
-export { agentCommand, type BrowserProfile, detectBrowsers, type InstalledBrowser } from "./installed_browsers.ts";
-export { type OneTimeLinkOptions, openOneTimeLink } from "./one_time_link.ts";
+export { limitedFetch, unreachable } from "./http.ts";
+export { agentCommand, currentPlatform, openBrowser, type Platform } from "./open_browser.ts";
+export type { BrowserEnvironment, BrowserProfile, InstalledBrowser } from "./installed_browsers.ts";
+export type { OneTimeLinkOptions } from "./one_time_link.ts";
 export type { FlowDeps, Introspection, RefreshedTokens, TokenTypeHint };
 
 /**
@@ -84,4 +87,23 @@ export async function requestDiscovery(issuer: string, timeoutMs: number): Promi
 export async function processDiscovery(issuer: string, response: Response): Promise<oauth.AuthorizationServer> {
   const discovery = await import("./discovery.ts");
   return await discovery.processDiscovery(issuer, response);
+}
+
+/**
+ * Serves `target` behind a one-time loopback link, calls `open` with the link,
+ * and resolves once the link was used; see one_time_link.ts.
+ */
+export async function openOneTimeLink(
+  target: string,
+  open: (link: string) => void,
+  options: OneTimeLinkOptions,
+): Promise<void> {
+  const link = await import("./one_time_link.ts");
+  await link.openOneTimeLink(target, open, options);
+}
+
+/** The browsers installed on this machine, with their profiles (Chromium family). */
+export async function detectBrowsers(machine: BrowserEnvironment): Promise<InstalledBrowser[]> {
+  const installed = await import("./installed_browsers.ts");
+  return await installed.detectBrowsers(machine);
 }
