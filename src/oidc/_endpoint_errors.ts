@@ -73,10 +73,7 @@ export function tokenEndpointError(error: unknown, context: EndpointContext = {}
         { hint: "the IdP or a proxy in front of it failed; try again later, or check provider_url", cause: error },
       );
     }
-    if (
-      error.code === oauth.JWT_CLAIM_COMPARISON || error.code === oauth.JWT_TIMESTAMP_CHECK ||
-      /\bJWT\b|ID Token/.test(error.message)
-    ) {
+    if (refusesIdToken(error)) {
       return new IdTokenRefused(`The identity provider's ID token was refused: ${printable(error.message)}`, {
         hint: "nothing was sent to AWS; check provider_url and client_id",
         cause: error,
@@ -90,6 +87,27 @@ export function tokenEndpointError(error: unknown, context: EndpointContext = {}
   }
   const request = endpoint === "token endpoint" ? "Token request" : `Request to the ${endpoint}`;
   return new AwsOidcError(`${request} failed: ${(error as Error).message}`, { cause: error });
+}
+
+/**
+ * Whether oauth4webapi refused the ID token in a token response rather than
+ * the response itself: a claim it compared or timed (JWT_CLAIM_COMPARISON,
+ * JWT_TIMESTAMP_CHECK, with `cause.claim` naming it), or a JWT it could not
+ * accept (INVALID_RESPONSE with the JWT's claims or header as the cause, or the
+ * JWS itself). A bad response body is INVALID_RESPONSE too, with `cause.body`.
+ */
+function refusesIdToken(error: oauth.OperationProcessingError): boolean {
+  const cause = error.cause;
+  const fields = typeof cause === "object" && cause !== null ? cause as Record<string, unknown> : {};
+  switch (error.code) {
+    case oauth.JWT_CLAIM_COMPARISON:
+    case oauth.JWT_TIMESTAMP_CHECK:
+      return typeof fields.claim === "string";
+    case oauth.INVALID_RESPONSE:
+      return typeof cause === "string" || "claims" in fields || "header" in fields;
+    default:
+      return false;
+  }
 }
 
 /** The OAuth error code, reduced to the characters RFC 6749 allows in one. */

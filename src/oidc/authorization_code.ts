@@ -124,7 +124,10 @@ export function validateCallback(
         cause: error,
       });
     }
-    if (error instanceof oauth.OperationProcessingError && /"iss"/.test(error.message)) {
+    if (
+      error instanceof oauth.OperationProcessingError && error.code === oauth.INVALID_RESPONSE &&
+      issuerRefused(as, params)
+    ) {
       throw new AwsOidcError("The login response names a different issuer (RFC 9207 iss check failed)", {
         hint: "another identity provider answered this login (mix-up attack?); nothing was sent to AWS",
         cause: error,
@@ -141,6 +144,19 @@ export function validateCallback(
     });
   }
   return valid;
+}
+
+/**
+ * Whether RFC 9207's `iss` is what validateAuthResponse refused. oauth4webapi
+ * reports it as INVALID_RESPONSE, as it does a wrong `state`, without naming the
+ * parameter; so its check is read again on the parameters it saw: `iss` sent
+ * twice, absent (or empty) where the IdP advertises it, or not the issuer.
+ */
+function issuerRefused(as: oauth.AuthorizationServer, params: URLSearchParams): boolean {
+  const iss = params.getAll("iss");
+  if (iss.length > 1) return true;
+  if (!iss[0]) return as.authorization_response_iss_parameter_supported === true;
+  return iss[0] !== as.issuer;
 }
 
 async function redeemCode(
