@@ -5,6 +5,7 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 import { type JWTPayload, jwtVerify } from "jose";
+import * as oauth from "oauth4webapi";
 import type { AwsOidcError } from "../errors.ts";
 import { refused, remoteKeySet, type TokenKind, verifyError } from "./_jwt.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims, IdTokenRefused } from "./tokens.ts";
@@ -27,8 +28,12 @@ export interface IdTokenExpectations {
   issuer: string;
   clientId: string;
   jwksUri: string;
-  /** The nonce sent; undefined only when the provider has `disable_nonce`. */
-  nonce?: string;
+  /**
+   * The nonce the request sent, or oauth4webapi's `expectNoNonce` when it sent
+   * none (the device grant, a refresh, a provider with `disable_nonce`): then the
+   * token's nonce is not compared here.
+   */
+  nonce: string | typeof oauth.expectNoNonce;
   /** The IdP's `id_token_signing_alg_values_supported`, narrowed to {@link ALLOWED_ALGORITHMS}. */
   algorithms?: string[];
   /** Network timeout for the JWKS fetch. */
@@ -69,8 +74,8 @@ function checkAuthorizedParty(payload: JWTPayload, clientId: string): void {
   }
 }
 
-function checkNonce(payload: JWTPayload, nonce: string | undefined): void {
-  if (nonce === undefined) return;
+function checkNonce(payload: JWTPayload, nonce: string | typeof oauth.expectNoNonce): void {
+  if (nonce === oauth.expectNoNonce) return;
   if (payload.nonce !== nonce) {
     throw rejected(
       payload.nonce === undefined ? "it has no nonce" : "its nonce does not match the one sent",

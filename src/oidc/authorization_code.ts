@@ -26,13 +26,29 @@ export interface BrowserLoginDeps {
   openBrowser: (url: string) => void;
 }
 
+/**
+ * PKCE as the login uses it: S256 with a fresh verifier, or none at all with
+ * the provider's `disable_pkce` (a documented risk, for IdPs that refuse the
+ * parameters). Never `plain`.
+ */
+export type Pkce = { method: "S256"; verifier: string } | { method: "disabled" };
+
+/**
+ * The nonce sent, or oauth4webapi's `expectNoNonce` with the provider's
+ * `disable_nonce` (a documented risk): then none is sent, and a token carrying
+ * one is refused.
+ */
+export type Nonce = string | typeof oauth.expectNoNonce;
+
 /** Runs the whole browser login for a provider. */
 export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDeps): Promise<Tokens> {
   const { as, client, clientAuth, authMethod, http } = await connect(provider);
 
-  const verifier = provider.disablePkce ? undefined : oauth.generateRandomCodeVerifier();
+  const pkce: Pkce = provider.disablePkce
+    ? { method: "disabled" }
+    : { method: "S256", verifier: oauth.generateRandomCodeVerifier() };
   const state = oauth.generateRandomState();
-  const nonce = provider.disableNonce ? undefined : oauth.generateRandomNonce();
+  const nonce: Nonce = provider.disableNonce ? oauth.expectNoNonce : oauth.generateRandomNonce();
 
   const listener = startLoopbackListener(provider.redirectUri);
   let params: URLSearchParams;
@@ -41,7 +57,7 @@ export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDep
       redirectUri: listener.redirectUri,
       state,
       nonce,
-      verifier,
+      pkce,
     });
     deps.log.debug(`authorization endpoint ${as.authorization_endpoint}, redirect ${listener.redirectUri}`);
     const callback = listener.waitForCallback({
@@ -67,17 +83,21 @@ export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDep
   return await redeemCode(provider, as, client, clientAuth, {
     params,
     redirectUri: listener.redirectUri,
-    verifier,
+    pkce,
     nonce,
     http,
     authMethod,
   });
 }
 
-async function buildAuthorizationUrl(
+/**
+ * The authorization request: the provider's `auth_params`, then ours (client,
+ * redirect, scopes, state, and the nonce and S256 challenge unless opted out).
+ */
+export async function buildAuthorizationUrl(
   provider: Provider,
   as: oauth.AuthorizationServer,
-  request: { redirectUri: string; state: string; nonce?: string; verifier?: string },
+  request: { redirectUri: string; state: string; nonce: Nonce; pkce: Pkce },
 ): Promise<URL> {
   const url = new URL(as.authorization_endpoint!);
   // Reserved keys were refused when the config was resolved.
@@ -87,15 +107,15 @@ async function buildAuthorizationUrl(
   url.searchParams.set("redirect_uri", request.redirectUri);
   url.searchParams.set("scope", requestedScopes(provider, as).join(" "));
   url.searchParams.set("state", request.state);
-  if (request.nonce) url.searchParams.set("nonce", request.nonce);
-  if (request.verifier) {
+  if (request.nonce !== oauth.expectNoNonce) url.searchParams.set("nonce", request.nonce);
+  if (request.pkce.method === "S256") {
     const methods = as.code_challenge_methods_supported;
     if (methods && !methods.includes("S256")) {
       throw new AwsOidcError(`The identity provider does not support PKCE with S256 (only ${methods.join(", ")})`, {
         hint: "aws-oidc never falls back to plain; set disable_pkce = true only if you accept the risk",
       });
     }
-    url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(request.verifier));
+    url.searchParams.set("code_challenge", await oauth.calculatePKCECodeChallenge(request.pkce.verifier));
     url.searchParams.set("code_challenge_method", "S256");
   }
   return url;
@@ -167,8 +187,8 @@ async function redeemCode(
   code: {
     params: URLSearchParams;
     redirectUri: string;
-    verifier?: string;
-    nonce?: string;
+    pkce: Pkce;
+    nonce: Nonce;
     http: HttpOptions;
     authMethod: ClientAuthMethod;
   },
@@ -181,13 +201,13 @@ async function redeemCode(
       clientAuth,
       code.params,
       code.redirectUri,
-      code.verifier ?? oauth.nopkce,
+      code.pkce.method === "S256" ? code.pkce.verifier : oauth.nopkce,
       code.http,
     ).catch((error) => {
       throw unreachable(provider.providerUrl, error);
     });
     result = await oauth.processAuthorizationCodeResponse(as, client, response, {
-      expectedNonce: code.nonce ?? oauth.expectNoNonce,
+      expectedNonce: code.nonce,
       requireIdToken: true,
     });
   } catch (error) {

@@ -61,7 +61,7 @@ export async function loginWithDevice(
     jwksUri: idp.as.jwks_uri!,
     timeoutMs: idp.http.timeoutMs,
     // No authorization request carries a nonce in this grant.
-    nonce: undefined,
+    nonce: oauth.expectNoNonce,
     algorithms: idp.as.id_token_signing_alg_values_supported,
   });
   return {

@@ -54,6 +54,8 @@ export async function refreshTokens(provider: Provider, cached: TokenSet): Promi
       clientId: provider.clientId,
       jwksUri: as.jwks_uri!,
       timeoutMs: http.timeoutMs,
+      // The refresh request sends no nonce, so none is compared.
+      nonce: oauth.expectNoNonce,
       algorithms: as.id_token_signing_alg_values_supported,
     });
     assertSameIdentity(cached, claims);
