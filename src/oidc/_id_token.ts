@@ -7,6 +7,7 @@
 import { type JWTPayload, jwtVerify } from "jose";
 import * as oauth from "oauth4webapi";
 import type { AwsOidcError } from "../errors.ts";
+import type { IdpConnection } from "./_connect.ts";
 import { refused, remoteKeySet, type TokenKind, verifyError } from "./_jwt.ts";
 import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims, IdTokenRefused } from "./tokens.ts";
 
@@ -38,6 +39,25 @@ export interface IdTokenExpectations {
   algorithms?: string[];
   /** Network timeout for the JWKS fetch. */
   timeoutMs?: number;
+}
+
+/**
+ * Verifies an ID token that `idp` issued to `clientId` against what its
+ * discovery says: the issuer, the key set (JWKS) and the signing algorithms.
+ */
+export async function verifyIdTokenFrom(
+  idp: Pick<IdpConnection, "as" | "http">,
+  token: string,
+  expected: Pick<IdTokenExpectations, "clientId" | "nonce">,
+): Promise<IdTokenClaims> {
+  return await verifyIdToken(token, {
+    issuer: idp.as.issuer,
+    clientId: expected.clientId,
+    jwksUri: idp.as.jwks_uri!,
+    timeoutMs: idp.http.timeoutMs,
+    nonce: expected.nonce,
+    algorithms: idp.as.id_token_signing_alg_values_supported,
+  });
 }
 
 /** Verifies signature (via the JWKS, refetched once on an unknown `kid`) and claims. */

@@ -14,8 +14,8 @@ import type { HttpOptions } from "./discovery.ts";
 import { unreachable } from "./http.ts";
 import { connect } from "./_connect.ts";
 import { startLoopbackListener } from "./_loopback.ts";
-import { verifyIdToken } from "./_id_token.ts";
-import type { Tokens } from "./tokens.ts";
+import { verifyIdTokenFrom } from "./_id_token.ts";
+import { expiresAt, type Tokens } from "./tokens.ts";
 import { tokenEndpointError } from "./_endpoint_errors.ts";
 import { requestedScopes } from "./_scopes.ts";
 
@@ -213,19 +213,15 @@ async function redeemCode(
   } catch (error) {
     throw tokenEndpointError(error, { authMethod: code.authMethod });
   }
-  const claims = await verifyIdToken(result.id_token!, {
-    issuer: as.issuer,
+  const claims = await verifyIdTokenFrom({ as, http: code.http }, result.id_token!, {
     clientId: provider.clientId,
-    jwksUri: as.jwks_uri!,
-    timeoutMs: code.http.timeoutMs,
     nonce: code.nonce,
-    algorithms: as.id_token_signing_alg_values_supported,
   });
   return {
     idToken: result.id_token!,
     claims,
     accessToken: result.access_token,
-    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    accessTokenExpiresAt: expiresAt(result.expires_in),
     refreshToken: result.refresh_token,
   };
 }

@@ -10,8 +10,15 @@ import type { Provider } from "../config/provider.ts";
 import { unreachable } from "./http.ts";
 import { connect } from "./_connect.ts";
 import { bareRefusalStatus, tokenEndpointError } from "./_endpoint_errors.ts";
-import { verifyIdToken } from "./_id_token.ts";
-import { type IdTokenClaims, IdTokenRefused, RefreshRejected, type Tokens, type TokenSet } from "./tokens.ts";
+import { verifyIdTokenFrom } from "./_id_token.ts";
+import {
+  expiresAt,
+  type IdTokenClaims,
+  IdTokenRefused,
+  RefreshRejected,
+  type Tokens,
+  type TokenSet,
+} from "./tokens.ts";
 
 /** What a refresh grant yields; `id` only when the IdP sent a new (validated) ID token. */
 export interface RefreshedTokens {
@@ -49,14 +56,10 @@ export async function refreshTokens(provider: Provider, cached: TokenSet): Promi
   }
   let id: RefreshedTokens["id"];
   if (result.id_token) {
-    const claims = await verifyIdToken(result.id_token, {
-      issuer: as.issuer,
+    const claims = await verifyIdTokenFrom({ as, http }, result.id_token, {
       clientId: provider.clientId,
-      jwksUri: as.jwks_uri!,
-      timeoutMs: http.timeoutMs,
       // The refresh request sends no nonce, so none is compared.
       nonce: oauth.expectNoNonce,
-      algorithms: as.id_token_signing_alg_values_supported,
     });
     assertSameIdentity(cached, claims);
     id = { idToken: result.id_token, claims };
@@ -64,7 +67,7 @@ export async function refreshTokens(provider: Provider, cached: TokenSet): Promi
   return {
     id,
     accessToken: result.access_token,
-    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    accessTokenExpiresAt: expiresAt(result.expires_in),
     // Keep the old refresh token unless the IdP rotated it.
     refreshToken: result.refresh_token ?? cached.refreshToken,
   };

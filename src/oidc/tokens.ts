@@ -60,6 +60,11 @@ export interface IdTokenClaims {
   [claim: string]: unknown;
 }
 
+/** When a token that lives `expiresIn` seconds (a token response's `expires_in`) expires, in epoch seconds. */
+export function expiresAt(expiresIn: number | undefined): number | undefined {
+  return expiresIn ? Math.floor(Date.now() / 1000) + expiresIn : undefined;
+}
+
 /** Validated OIDC tokens. */
 export interface Tokens {
   /** Absent for the client credentials grant, which issues none. */
