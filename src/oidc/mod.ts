@@ -8,7 +8,7 @@
  * This module loads no npm package. The functions below that talk to the IdP
  * need oauth4webapi and jose: each imports its module on its first call, with a
  * literal dynamic import (which `deno compile` follows), so the credential
- * pipeline, a cache hit and `status` load neither, and the device and client
+ * pipeline and a cache hit load neither, and the device and client
  * credentials flows load only when they run. Opening a one-time link (a
  * loopback listener) and detecting browsers (node:path) load the same way.
  *
