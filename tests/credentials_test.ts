@@ -7,9 +7,8 @@ import { getCredentials } from "../src/aws/credentials.ts";
 import { openCacheStore } from "../src/cache/store.ts";
 import { createLog } from "../src/log.ts";
 import type { Provider } from "../src/config/provider.ts";
-import type { Tokens } from "../src/oidc/tokens.ts";
 import type { AssumeRoleRequest } from "../src/aws/sts.ts";
-import { type RefreshedTokens, RefreshRejected } from "../src/oidc/refresh.ts";
+import { type RefreshedTokens, RefreshRejected, type Tokens } from "../src/oidc/mod.ts";
 import type { TokenEntry } from "../src/cache/entries.ts";
 import { testProvider } from "./helpers/provider.ts";
 

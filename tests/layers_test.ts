@@ -128,7 +128,7 @@ Deno.test("layers: a command's module is imported by the command table alone", (
 Deno.test("layers: the rules see a violation (the checks themselves)", () => {
   const graph = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", []]]);
   assert.deepEqual(cycles(graph), [["a.ts", "b.ts", "c.ts"]]);
-  assert.ok(layerOf("src/config/provider.ts") < layerOf("src/oidc/login.ts"));
+  assert.ok(layerOf("src/config/provider.ts") < layerOf("src/oidc/authorization_code.ts"));
   assert.ok(layerOf("src/output/server.ts") < layerOf("src/cli/main.ts"));
   assert.throws(() => layerOf("src/elsewhere/x.ts"), /belongs to no layer/);
 });

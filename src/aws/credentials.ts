@@ -12,8 +12,7 @@
  */
 import type { Provider } from "../config/provider.ts";
 import type { Log } from "../log.ts";
-import { IdTokenRefused, type Tokens } from "../oidc/tokens.ts";
-import type { RefreshedTokens } from "../oidc/refresh.ts";
+import { type IdTokenClaims, IdTokenRefused, type RefreshedTokens, type Tokens } from "../oidc/mod.ts";
 import type { CacheStore } from "../cache/store.ts";
 import {
   cacheNames,
@@ -29,7 +28,6 @@ import { withLock } from "../cache/lock.ts";
 import { cachedSession, storeBestEffort } from "../cache/cached_session.ts";
 import { roleSessionName } from "./session_name.ts";
 import type { AssumeRoleRequest, AwsCredentials, ChainRequest } from "./sts.ts";
-import type { IdTokenClaims } from "../oidc/id_token.ts";
 import { AwsOidcError } from "../errors.ts";
 
 /** The outside world the pipeline touches; every piece injectable. */

@@ -3,7 +3,7 @@
  *
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
  */
-import type { IdTokenClaims } from "../oidc/id_token.ts";
+import type { IdTokenClaims } from "../oidc/mod.ts";
 
 /** `session_name_claim` if given, else email, else preferred_username, else sub; cleaned to `[\w+=,.@-]{2,64}`. */
 export function roleSessionName(claims: IdTokenClaims, claim?: string): string {

@@ -4,28 +4,15 @@
  * credential set. Loaded on the fast cached path: no npm imports.
  */
 import type { Provider } from "../config/provider.ts";
+import type { TokenSet } from "../oidc/mod.ts";
 import { cacheFileName, type CredentialKey, type TokenKey } from "./keys.ts";
 import { partitionOfRegion } from "../config/partition.ts";
 
 /**
- * The tokens of one token identity (see {@link requestIdentity}). Client credentials
- * yield no ID token: then `idTokenExpiresAt`, `sub`, `aud` and `claims` are the
- * JWT access token's.
+ * The tokens of one token identity (see {@link requestIdentity}): the OIDC
+ * token set, with when it arrived.
  */
-export interface TokenEntry {
-  issuer: string;
-  clientId: string;
-  idToken?: string;
-  /** Epoch seconds. */
-  idTokenExpiresAt: number;
-  /** The identity the tokens belong to; a refresh must keep it. */
-  sub: string;
-  aud: string[];
-  /** The claims used for the RoleSessionName, kept so a refresh without an ID token can still name the session. */
-  claims: Record<string, unknown>;
-  accessToken: string;
-  accessTokenExpiresAt?: number;
-  refreshToken?: string;
+export interface TokenEntry extends TokenSet {
   /** Epoch seconds of the last browser login. */
   loggedInAt: number;
   /** Epoch seconds at which these tokens arrived (login or refresh): with the expiry, their lifetime. */

@@ -10,7 +10,7 @@ import type { FlagValues } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { cacheNames, isTokenEntry, type TokenEntry, webIdentityUsable } from "../cache/entries.ts";
-import { type Introspection, introspectRefreshToken } from "../oidc/introspect.ts";
+import { type Introspection, introspectRefreshToken } from "../oidc/mod.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { addNodeLocalCacheFlag } from "./status.ts";
 import { type CacheOptions, loadProvider, openStore, tokenStore } from "./setup.ts";

@@ -20,8 +20,7 @@ import {
   signinToken,
 } from "../aws/console.ts";
 import { getCredentials } from "../aws/credentials.ts";
-import { currentPlatform, openBrowser } from "../oidc/browser.ts";
-import { openOneTimeLink } from "../oidc/one_time_link.ts";
+import { currentPlatform, openBrowser, openOneTimeLink } from "../oidc/mod.ts";
 import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
 import { resolveName } from "./target.ts";
 import { credentialDeps, loadProvider, openStore } from "./setup.ts";

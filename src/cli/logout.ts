@@ -24,7 +24,7 @@ import {
   isTokenEntry,
   type TokenEntry,
 } from "../cache/entries.ts";
-import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
+import { revokeToken, type TokenTypeHint } from "../oidc/mod.ts";
 import { addProviderFlags, providerFlagValues } from "./auth.ts";
 import { removeEksTokensOf } from "../cache/eks_tokens.ts";
 import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";

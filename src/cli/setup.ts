@@ -12,9 +12,7 @@ import type { CacheStore } from "../cache/store.ts";
 import { sealingStore, type StorageMode } from "../cache/sealed.ts";
 import { systemKeychain } from "../cache/keychain/mod.ts";
 import type { CredentialDeps } from "../aws/credentials.ts";
-import { loginByFlow } from "../oidc/flows.ts";
-import { refreshTokens } from "../oidc/refresh.ts";
-import { currentPlatform, openBrowser } from "../oidc/browser.ts";
+import { currentPlatform, loginByFlow, openBrowser, refreshTokens } from "../oidc/mod.ts";
 import { assumeRoleChain, assumeRoleWithWebIdentity } from "../aws/sts.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 

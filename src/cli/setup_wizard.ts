@@ -19,7 +19,7 @@ import { addProvider, renderProvider, tomlString } from "../config/edit.ts";
 import { parseRoleArn } from "../config/arn.ts";
 import { awsConfigPath } from "../aws/profiles.ts";
 import { profileHeader, upsertProfile } from "../aws/profile_edit.ts";
-import { agentCommand, detectBrowsers, type InstalledBrowser } from "../oidc/browsers.ts";
+import { agentCommand, detectBrowsers, type InstalledBrowser } from "../oidc/mod.ts";
 import { getCredentials } from "../aws/credentials.ts";
 import { type Choice, Prompter, terminalIo } from "./prompt.ts";
 import { credentialDeps, openStore } from "./setup.ts";

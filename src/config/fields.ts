@@ -261,7 +261,7 @@ export function envName(key: ProviderKey): string {
 /**
  * The environment variable holding a `private_key_file`'s PEM text itself (CI
  * secrets are often variables, not files): read by the resolver, which names
- * the client authentication after it, and by oidc/client_key.ts.
+ * the client authentication after it, and by oidc/_client_key.ts.
  */
 export const PRIVATE_KEY_ENV = "AWS_OIDC_PRIVATE_KEY";
 

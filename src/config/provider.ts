@@ -35,7 +35,7 @@ export interface Provider {
   stsEndpoint: string;
   /** Where {@link stsEndpoint} came from, for `doctor` and `--debug`. */
   stsEndpointSource: string;
-  /** How the client authenticates at the token endpoint (see oidc/connect.ts): part of the token identity. */
+  /** How the client authenticates at the token endpoint (see oidc/_connect.ts): part of the token identity. */
   clientAuth: ClientAuthKind;
   sessionNameClaim?: string;
   disablePkce: boolean;

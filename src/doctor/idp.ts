@@ -6,11 +6,17 @@
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-4
  */
-import * as oauth from "oauth4webapi";
+import type * as oauth from "oauth4webapi";
 import type { Provider } from "../config/provider.ts";
 import { isAllowedIssuerUrl } from "../config/oauth.ts";
-import { httpOptions, limitedFetch, processDiscovery, unreachable } from "../oidc/discovery.ts";
-import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY } from "../oidc/id_token.ts";
+import {
+  ALLOWED_ALGORITHMS,
+  CLOCK_LEEWAY,
+  limitedFetch,
+  processDiscovery,
+  requestDiscovery,
+  unreachable,
+} from "../oidc/mod.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 
 /** Skew worth a warning though still inside the ID token leeway, in seconds. */
@@ -32,10 +38,7 @@ export async function checkIdp(provider: Provider, options: IdpCheckOptions): Pr
   let response: Response;
   const sent = now();
   try {
-    response = await oauth.discoveryRequest(new URL(issuer), {
-      ...httpOptions(issuer, options.timeoutMs),
-      algorithm: "oidc",
-    });
+    response = await requestDiscovery(issuer, options.timeoutMs);
   } catch (error) {
     const problem = unreachable(issuer, error);
     return [fail("discovery", prefix + problem.message, { hint: problem.hint, subject })];

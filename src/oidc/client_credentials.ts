@@ -13,13 +13,14 @@
 import * as oauth from "oauth4webapi";
 import { type JWTPayload, jwtVerify } from "jose";
 import { AwsOidcError, ConfigError } from "../errors.ts";
+import { type Log, printable } from "../log.ts";
 import type { Provider } from "../config/provider.ts";
-import { unreachable } from "./discovery.ts";
-import { connect } from "./connect.ts";
-import { hasClientKey, PRIVATE_KEY_ENV } from "./client_key.ts";
-import { type LoginDeps, printable, tokenEndpointError } from "./login.ts";
-import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims } from "./id_token.ts";
-import { remoteKeySet, type TokenKind, verifyError } from "./jwt.ts";
+import { unreachable } from "./http.ts";
+import { connect } from "./_connect.ts";
+import { hasClientKey, PRIVATE_KEY_ENV } from "./_client_key.ts";
+import { tokenEndpointError } from "./_endpoint_errors.ts";
+import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims } from "./tokens.ts";
+import { remoteKeySet, type TokenKind, verifyError } from "./_jwt.ts";
 import type { Tokens } from "./tokens.ts";
 
 /** OpenID Connect scopes: about a person, so meaningless (and often refused) without one. */
@@ -29,7 +30,7 @@ const OIDC_SCOPES = new Set(["openid", "profile", "email", "address", "phone", "
  * Obtains an access token with the client credentials grant and verifies it.
  * The result has no ID token: `claims` are the access token's.
  */
-export async function loginWithClientCredentials(provider: Provider, deps: Pick<LoginDeps, "log">): Promise<Tokens> {
+export async function loginWithClientCredentials(provider: Provider, deps: { log: Log }): Promise<Tokens> {
   if (!hasClientKey(provider) && !provider.clientSecret) {
     throw new ConfigError(`Provider "${provider.name}" uses flow "client_credentials" but has no client credentials`, {
       hint: `set private_key_file (or ${PRIVATE_KEY_ENV}) and key_id for private_key_jwt, or client_secret`,

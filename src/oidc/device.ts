@@ -8,15 +8,16 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
-import type { Log } from "../log.ts";
+import { type Log, printable } from "../log.ts";
 import { isAllowedIssuerUrl } from "../config/oauth.ts";
 import type { Provider } from "../config/provider.ts";
-import { qrLines } from "./qr.ts";
-import { unreachable } from "./discovery.ts";
-import { connect, type IdpConnection } from "./connect.ts";
-import { printable, requestedScopes, tokenEndpointError } from "./login.ts";
-import { verifyIdToken } from "./id_token.ts";
-import type { Tokens } from "./tokens.ts";
+import { qrLines } from "./_qr.ts";
+import { unreachable } from "./http.ts";
+import { connect, type IdpConnection } from "./_connect.ts";
+import { tokenEndpointError } from "./_endpoint_errors.ts";
+import { requestedScopes } from "./_scopes.ts";
+import { verifyIdTokenFrom } from "./_id_token.ts";
+import { expiresAt, type Tokens } from "./tokens.ts";
 
 /** Seconds between polls when the IdP names no `interval` (RFC 8628 §3.2). */
 export const DEFAULT_INTERVAL = 5;
@@ -54,20 +55,16 @@ export async function loginWithDevice(
       hint: 'request the "openid" scope for this client at the IdP; nothing was sent to AWS',
     });
   }
-  const claims = await verifyIdToken(result.id_token, {
-    issuer: idp.as.issuer,
+  const claims = await verifyIdTokenFrom(idp, result.id_token, {
     clientId: provider.clientId,
-    jwksUri: idp.as.jwks_uri!,
-    timeoutMs: idp.http.timeoutMs,
     // No authorization request carries a nonce in this grant.
-    nonce: undefined,
-    algorithms: idp.as.id_token_signing_alg_values_supported,
+    nonce: oauth.expectNoNonce,
   });
   return {
     idToken: result.id_token,
     claims,
     accessToken: result.access_token,
-    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    accessTokenExpiresAt: expiresAt(result.expires_in),
     refreshToken: result.refresh_token,
   };
 }

@@ -6,10 +6,9 @@
  */
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
+import { limitedFetch, unreachable } from "./http.ts";
 import { DEFAULT_HTTP_TIMEOUT } from "../config/defaults.ts";
 import { isAllowedIssuerUrl } from "../config/oauth.ts";
-
-export { DEFAULT_HTTP_TIMEOUT };
 
 /** Network options shared by every request to the IdP. */
 export interface HttpOptions {
@@ -18,9 +17,6 @@ export interface HttpOptions {
   signal?: () => AbortSignal;
   [oauth.customFetch]: typeof fetch;
 }
-
-/** The largest response accepted from the IdP; real documents and token responses are a few kilobytes. */
-export const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
  * Request options for oauth4webapi: a timeout that covers the whole response,
@@ -36,44 +32,20 @@ export function httpOptions(issuer: string, timeoutMs = DEFAULT_HTTP_TIMEOUT * 1
   };
 }
 
-/** Statuses a Response may not have a body with. @see https://fetch.spec.whatwg.org/#null-body-status */
-const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
-
-/**
- * `fetch` that reads the whole body before resolving (so the request's abort
- * signal bounds the body too) and refuses one over {@link MAX_RESPONSE_BYTES}.
- */
-export async function limitedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const response = await fetch(input, init);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await response.body?.cancel().catch(() => {});
-      throw new AwsOidcError(
-        `The identity provider at "${new URL(response.url || String(input)).origin}" sent a response over ${
-          MAX_RESPONSE_BYTES / 1024 / 1024
-        } MiB`,
-        { hint: "check provider_url; a proxy or a misbehaving server may be in the way" },
-      );
-    }
-    chunks.push(chunk);
-  }
-  const body = NULL_BODY_STATUSES.has(response.status) ? null : new Blob(chunks as BlobPart[]);
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-}
-
 /** Fetches and checks the discovery document of `issuer`. */
 export async function discover(issuer: string, options: HttpOptions): Promise<oauth.AuthorizationServer> {
-  const issuerUrl = new URL(issuer);
   let response: Response;
   try {
-    response = await oauth.discoveryRequest(issuerUrl, { ...options, algorithm: "oidc" });
+    response = await requestDiscovery(issuer, options);
   } catch (error) {
     throw unreachable(issuer, error);
   }
   return await processDiscovery(issuer, response);
+}
+
+/** The discovery request itself, its response unread (`doctor` reads its Date header); rejects as fetch does. */
+export async function requestDiscovery(issuer: string, options: HttpOptions): Promise<Response> {
+  return await oauth.discoveryRequest(new URL(issuer), { ...options, algorithm: "oidc" });
 }
 
 /** Checks a discovery response: the issuer it names must be `issuer`, and the endpoints we use must be there. */
@@ -93,21 +65,6 @@ export async function processDiscovery(issuer: string, response: Response): Prom
     }
   }
   return metadata;
-}
-
-/** An IdP that cannot be reached: network error or timeout. */
-export function unreachable(issuer: string, error: unknown): AwsOidcError {
-  if (error instanceof AwsOidcError) return error;
-  // Deno's fetch says "fetch failed"; what failed is at the end of its cause ("…: invalid peer certificate: …").
-  const detail = ((error as Error)?.cause as Error | undefined)?.message?.split("): ").at(-1);
-  const reason = error instanceof DOMException && error.name === "TimeoutError"
-    ? "it did not answer in time"
-    : `${(error as Error).message}${detail ? ` (${detail})` : ""}`;
-  const hint = /certificate/i.test(reason)
-    ? "its certificate is not trusted: behind a TLS-inspecting proxy, add the proxy's root CA to the OS " +
-      "certificate store, or set DENO_CERT to a PEM file holding it"
-    : "check provider_url, the network and any proxy settings (HTTPS_PROXY, NO_PROXY)";
-  return new AwsOidcError(`Cannot reach the identity provider at "${issuer}": ${reason}`, { hint, cause: error });
 }
 
 function describeDiscoveryError(issuer: string, error: unknown): AwsOidcError {

@@ -7,13 +7,13 @@
  * can be opened here and the IdP offers the device flow.
  */
 import type { Provider } from "../config/provider.ts";
-import { type LoginDeps, loginWithBrowser } from "./login.ts";
-import { currentPlatform, type Platform } from "./browser.ts";
-import { connect } from "./connect.ts";
+import { type BrowserLoginDeps, loginWithBrowser } from "./authorization_code.ts";
+import { currentPlatform, type Platform } from "./open_browser.ts";
+import { connect } from "./_connect.ts";
 import type { Tokens } from "./tokens.ts";
 
 /** What choosing a flow needs besides the login's own dependencies. */
-export interface FlowDeps extends LoginDeps {
+export interface FlowDeps extends BrowserLoginDeps {
   /** The machine, to tell whether a browser can be opened; default: this one. */
   platform?: Platform;
 }

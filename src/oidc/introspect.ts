@@ -7,9 +7,9 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/provider.ts";
-import { unreachable } from "./discovery.ts";
-import { connect, endpointAllows, notAllowedError } from "./connect.ts";
-import { tokenEndpointError } from "./login.ts";
+import { unreachable } from "./http.ts";
+import { connect, endpointAllows, notAllowedError } from "./_connect.ts";
+import { errorCode, tokenEndpointError } from "./_endpoint_errors.ts";
 
 /** What the IdP says about a token; `expiresAt` (epoch seconds) only when it said. */
 export interface Introspection {
@@ -56,9 +56,4 @@ export async function introspectRefreshToken(provider: Provider, refreshToken: s
     throw tokenEndpointError(error, { endpoint: "introspection endpoint", authMethod });
   }
   return { active: result.active, expiresAt: typeof result.exp === "number" ? result.exp : undefined };
-}
-
-/** The OAuth error code, reduced to the characters RFC 6749 allows in one. */
-export function errorCode(error: oauth.ResponseBodyError): string {
-  return error.error.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "").slice(0, 100);
 }

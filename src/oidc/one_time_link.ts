@@ -10,8 +10,8 @@
  */
 import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
-import { bindLoopback, randomPath } from "./loopback.ts";
-import { FORBIDDEN_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, USED_PAGE } from "./pages.ts";
+import { bindLoopback, randomPath } from "./_loopback.ts";
+import { FORBIDDEN_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, USED_PAGE } from "./_pages.ts";
 
 /** How long the listener stays after the link was used, to answer (and report) a second request. */
 export const GRACE_MS = 2000;

@@ -6,22 +6,19 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse
  */
 import * as oauth from "oauth4webapi";
-import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/provider.ts";
-import type { TokenEntry } from "../cache/entries.ts";
-import { unreachable } from "./discovery.ts";
-import { connect } from "./connect.ts";
-import { bareRefusalStatus, tokenEndpointError } from "./login.ts";
-import { type IdTokenClaims, verifyIdToken } from "./id_token.ts";
-import { IdTokenRefused, type Tokens } from "./tokens.ts";
-
-/** The refresh token was refused for good (expired, revoked): only a browser login helps. */
-export class RefreshRejected extends AwsOidcError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { hint: "log in again in the browser", cause });
-    this.name = "RefreshRejected";
-  }
-}
+import { unreachable } from "./http.ts";
+import { connect } from "./_connect.ts";
+import { bareRefusalStatus, tokenEndpointError } from "./_endpoint_errors.ts";
+import { verifyIdTokenFrom } from "./_id_token.ts";
+import {
+  expiresAt,
+  type IdTokenClaims,
+  IdTokenRefused,
+  RefreshRejected,
+  type Tokens,
+  type TokenSet,
+} from "./tokens.ts";
 
 /** What a refresh grant yields; `id` only when the IdP sent a new (validated) ID token. */
 export interface RefreshedTokens {
@@ -32,7 +29,7 @@ export interface RefreshedTokens {
 }
 
 /** Uses the cached refresh token; resolves to the new tokens. */
-export async function refreshTokens(provider: Provider, cached: TokenEntry): Promise<RefreshedTokens> {
+export async function refreshTokens(provider: Provider, cached: TokenSet): Promise<RefreshedTokens> {
   if (!cached.refreshToken) throw new RefreshRejected("No refresh token is cached");
   const { as, client, clientAuth, authMethod, http } = await connect(provider);
   let result: oauth.TokenEndpointResponse;
@@ -59,12 +56,10 @@ export async function refreshTokens(provider: Provider, cached: TokenEntry): Pro
   }
   let id: RefreshedTokens["id"];
   if (result.id_token) {
-    const claims = await verifyIdToken(result.id_token, {
-      issuer: as.issuer,
+    const claims = await verifyIdTokenFrom({ as, http }, result.id_token, {
       clientId: provider.clientId,
-      jwksUri: as.jwks_uri!,
-      timeoutMs: http.timeoutMs,
-      algorithms: as.id_token_signing_alg_values_supported,
+      // The refresh request sends no nonce, so none is compared.
+      nonce: oauth.expectNoNonce,
     });
     assertSameIdentity(cached, claims);
     id = { idToken: result.id_token, claims };
@@ -72,14 +67,14 @@ export async function refreshTokens(provider: Provider, cached: TokenEntry): Pro
   return {
     id,
     accessToken: result.access_token,
-    accessTokenExpiresAt: result.expires_in ? Math.floor(Date.now() / 1000) + result.expires_in : undefined,
+    accessTokenExpiresAt: expiresAt(result.expires_in),
     // Keep the old refresh token unless the IdP rotated it.
     refreshToken: result.refresh_token ?? cached.refreshToken,
   };
 }
 
 /** OIDC Core §12.2: a refreshed ID token must name the same issuer, subject and audience. */
-function assertSameIdentity(cached: TokenEntry, claims: IdTokenClaims): void {
+function assertSameIdentity(cached: TokenSet, claims: IdTokenClaims): void {
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const sameAud = aud.length === cached.aud.length && aud.every((value) => cached.aud.includes(value as string));
   if (claims.iss !== cached.issuer || claims.sub !== cached.sub || !sameAud) {

@@ -7,10 +7,9 @@
 import * as oauth from "oauth4webapi";
 import { AwsOidcError } from "../errors.ts";
 import type { Provider } from "../config/provider.ts";
-import { unreachable } from "./discovery.ts";
-import { connect, endpointAllows, notAllowedError } from "./connect.ts";
-import { bareRefusalStatus, tokenEndpointError } from "./login.ts";
-import { errorCode } from "./introspect.ts";
+import { unreachable } from "./http.ts";
+import { connect, endpointAllows, notAllowedError } from "./_connect.ts";
+import { bareRefusalStatus, errorCode, tokenEndpointError } from "./_endpoint_errors.ts";
 
 /** Which kind of token is revoked (RFC 7009 §2.1 `token_type_hint`). */
 export type TokenTypeHint = "refresh_token" | "access_token";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { cleanSessionName, roleSessionName } from "../../src/aws/session_name.ts";
-import type { IdTokenClaims } from "../../src/oidc/id_token.ts";
+import type { IdTokenClaims } from "../../src/oidc/mod.ts";
 
 const base: IdTokenClaims = { iss: "https://idp", sub: "248289761001", exp: 0 };
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { logout, type LogoutDeps, parseLogoutTarget } from "../../src/cli/logout.ts";
-import type { TokenTypeHint } from "../../src/oidc/revoke.ts";
+import type { TokenTypeHint } from "../../src/oidc/mod.ts";
 import { cacheFileName } from "../../src/cache/keys.ts";
 import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";

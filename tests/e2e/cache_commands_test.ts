@@ -16,7 +16,7 @@ import { defaultTokenKey } from "../helpers/provider.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import { loadConfigFile } from "../../src/config/load.ts";
 import { requireProvider } from "../../src/config/resolve.ts";
-import { introspectRefreshToken } from "../../src/oidc/introspect.ts";
+import { introspectRefreshToken } from "../../src/oidc/mod.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/your-role-name";
 const CONFIDENTIAL_ROLE = "arn:aws:iam::123456789012:role/confidential";

@@ -16,9 +16,9 @@ import { openCacheStore } from "../../src/cache/store.ts";
 import { cacheNames, isCredentialEntry, isTokenEntry } from "../../src/cache/entries.ts";
 import { getCredentials } from "../../src/aws/credentials.ts";
 import { createLog } from "../../src/log.ts";
-import { validateCallback } from "../../src/oidc/login.ts";
-import { startLoopbackListener } from "../../src/oidc/loopback.ts";
-import type { Tokens } from "../../src/oidc/tokens.ts";
+import { validateCallback } from "../../src/oidc/authorization_code.ts";
+import { startLoopbackListener } from "../../src/oidc/_loopback.ts";
+import type { Tokens } from "../../src/oidc/mod.ts";
 import { configFile, SEED_CONFIG, testProvider } from "../helpers/provider.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);

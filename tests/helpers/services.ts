@@ -7,7 +7,7 @@ import { main } from "../../src/cli/main.ts";
 import { createLog } from "../../src/log.ts";
 import type { CliContext } from "../../src/cli/context.ts";
 import type { Provider } from "../../src/config/provider.ts";
-import type { Tokens } from "../../src/oidc/tokens.ts";
+import type { Tokens } from "../../src/oidc/mod.ts";
 import type { AssumeRoleRequest, ChainRequest } from "../../src/aws/sts.ts";
 
 export type RecordingServices = ReturnType<typeof recordingServices>;

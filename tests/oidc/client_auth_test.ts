@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import { requireProvider } from "../../src/config/resolve.ts";
-import { clientAuthentication, endpointAllows, notAllowedError } from "../../src/oidc/connect.ts";
-import { bareRefusalStatus, tokenEndpointError } from "../../src/oidc/login.ts";
+import { clientAuthentication, endpointAllows, notAllowedError } from "../../src/oidc/_connect.ts";
+import { bareRefusalStatus, tokenEndpointError } from "../../src/oidc/_endpoint_errors.ts";
 import { ConfigError, renderError } from "../../src/errors.ts";
 import { assertConfigError, configFile, testProvider } from "../helpers/provider.ts";
 

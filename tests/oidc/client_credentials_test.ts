@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
 import { join } from "node:path";
-import { importClientKey, loadClientKey, PRIVATE_KEY_ENV } from "../../src/oidc/client_key.ts";
+import { importClientKey, loadClientKey, PRIVATE_KEY_ENV } from "../../src/oidc/_client_key.ts";
 import {
   clientCredentialsParameters,
   loginWithClientCredentials,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { callbackHosts, startLoopbackListener } from "../../src/oidc/loopback.ts";
+import { callbackHosts, startLoopbackListener } from "../../src/oidc/_loopback.ts";
 import type { AwsOidcError } from "../../src/errors.ts";
 
 const AUTHORIZE = new URL("https://idp.example/authorize?client_id=x");

@@ -1,7 +1,8 @@
 /** Browser and profile detection on fake installations: a temporary HOME, PATH, LOCALAPPDATA and PROGRAMFILES. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { agentCommand, detectBrowsers, readProfiles } from "../../src/oidc/browsers.ts";
+import { detectBrowsers, readProfiles } from "../../src/oidc/installed_browsers.ts";
+import { agentCommand } from "../../src/oidc/open_browser.ts";
 
 /** A `Local State` as Chrome writes it (trimmed): directory → profile info. */
 function localState(profiles: Record<string, string>): string {

@@ -5,27 +5,11 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
  */
 import { type JWTPayload, jwtVerify } from "jose";
+import * as oauth from "oauth4webapi";
 import type { AwsOidcError } from "../errors.ts";
-import { refused, remoteKeySet, type TokenKind, verifyError } from "./jwt.ts";
-import { IdTokenRefused } from "./tokens.ts";
-
-/** Asymmetric algorithms only: never `none`, never an HMAC keyed with public data. */
-export const ALLOWED_ALGORITHMS = [
-  "RS256",
-  "RS384",
-  "RS512",
-  "PS256",
-  "PS384",
-  "PS512",
-  "ES256",
-  "ES384",
-  "ES512",
-  "EdDSA",
-  "Ed25519",
-];
-
-/** Clock leeway for `exp`, `iat` and `nbf`, in seconds. */
-export const CLOCK_LEEWAY = 60;
+import type { IdpConnection } from "./_connect.ts";
+import { refused, remoteKeySet, type TokenKind, verifyError } from "./_jwt.ts";
+import { ALLOWED_ALGORITHMS, CLOCK_LEEWAY, type IdTokenClaims, IdTokenRefused } from "./tokens.ts";
 
 /** How a refused ID token reads; it is raised as {@link IdTokenRefused}, which ends a refresh. */
 const ID_TOKEN: TokenKind = {
@@ -40,28 +24,40 @@ const ID_TOKEN: TokenKind = {
   },
 };
 
-/** The claims aws-oidc relies on. */
-export interface IdTokenClaims extends JWTPayload {
-  iss: string;
-  sub: string;
-  exp: number;
-  nonce?: string;
-  email?: string;
-  preferred_username?: string;
-  azp?: string;
-}
-
 /** What an ID token must match. */
 export interface IdTokenExpectations {
   issuer: string;
   clientId: string;
   jwksUri: string;
-  /** The nonce sent; undefined only when the provider has `disable_nonce`. */
-  nonce?: string;
+  /**
+   * The nonce the request sent, or oauth4webapi's `expectNoNonce` when it sent
+   * none (the device grant, a refresh, a provider with `disable_nonce`): then the
+   * token's nonce is not compared here.
+   */
+  nonce: string | typeof oauth.expectNoNonce;
   /** The IdP's `id_token_signing_alg_values_supported`, narrowed to {@link ALLOWED_ALGORITHMS}. */
   algorithms?: string[];
   /** Network timeout for the JWKS fetch. */
   timeoutMs?: number;
+}
+
+/**
+ * Verifies an ID token that `idp` issued to `clientId` against what its
+ * discovery says: the issuer, the key set (JWKS) and the signing algorithms.
+ */
+export async function verifyIdTokenFrom(
+  idp: Pick<IdpConnection, "as" | "http">,
+  token: string,
+  expected: Pick<IdTokenExpectations, "clientId" | "nonce">,
+): Promise<IdTokenClaims> {
+  return await verifyIdToken(token, {
+    issuer: idp.as.issuer,
+    clientId: expected.clientId,
+    jwksUri: idp.as.jwks_uri!,
+    timeoutMs: idp.http.timeoutMs,
+    nonce: expected.nonce,
+    algorithms: idp.as.id_token_signing_alg_values_supported,
+  });
 }
 
 /** Verifies signature (via the JWKS, refetched once on an unknown `kid`) and claims. */
@@ -98,8 +94,8 @@ function checkAuthorizedParty(payload: JWTPayload, clientId: string): void {
   }
 }
 
-function checkNonce(payload: JWTPayload, nonce: string | undefined): void {
-  if (nonce === undefined) return;
+function checkNonce(payload: JWTPayload, nonce: string | typeof oauth.expectNoNonce): void {
+  if (nonce === oauth.expectNoNonce) return;
   if (payload.nonce !== nonce) {
     throw rejected(
       payload.nonce === undefined ? "it has no nonce" : "its nonce does not match the one sent",

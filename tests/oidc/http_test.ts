@@ -1,6 +1,6 @@
 /** limitedFetch against a local server: the body limit, and statuses that carry no body. */
 import assert from "node:assert/strict";
-import { limitedFetch, MAX_RESPONSE_BYTES } from "../../src/oidc/discovery.ts";
+import { limitedFetch, MAX_RESPONSE_BYTES } from "../../src/oidc/http.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 
 async function withServer(handler: (request: Request) => Response, run: (url: string) => Promise<void>) {

@@ -5,7 +5,8 @@
  */
 import { createRemoteJWKSet, customFetch, errors } from "jose";
 import { AwsOidcError } from "../errors.ts";
-import { DEFAULT_HTTP_TIMEOUT, limitedFetch } from "./discovery.ts";
+import { DEFAULT_HTTP_TIMEOUT } from "../config/defaults.ts";
+import { limitedFetch } from "./http.ts";
 
 /** The IdP's JWKS, fetched through the size-limited fetch and refetched once on an unknown `kid`. */
 export function remoteKeySet(jwksUri: string, timeoutMs?: number): ReturnType<typeof createRemoteJWKSet> {

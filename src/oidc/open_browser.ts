@@ -1,12 +1,14 @@
 /**
  * Opens a URL in the person's browser: the provider's `agent` command when
  * configured (`{}` is replaced by the URL, or the URL is appended), otherwise the
- * operating system's default.
+ * operating system's default. Also writes the `agent` for a browser that
+ * installed_browsers.ts found.
  *
  * The browser never inherits our stdout: a credential_process's stdout is
  * parsed as JSON, and a child holding it open would also stall the reader.
  */
 import { AwsOidcError } from "../errors.ts";
+import type { BrowserProfile, InstalledBrowser } from "./installed_browsers.ts";
 
 /** What {@link browserCommand} needs to know about the machine. */
 export interface Platform {
@@ -40,6 +42,17 @@ export function browserCommand(url: string, agent: string[] | undefined, platfor
     default:
       return platform.wsl ? ["wslview", url] : ["xdg-open", url];
   }
+}
+
+/**
+ * The `agent` that opens `browser` (in `profile`, if given) with the URL: `{}`
+ * is where aws-oidc puts the URL.
+ */
+export function agentCommand(browser: InstalledBrowser, profile?: BrowserProfile): string[] {
+  const profileArgs = profile ? [`--profile-directory=${profile.directory}`] : [];
+  // `open` passes arguments after --args to the app; -n starts it even when running, so it sees them.
+  if (browser.command[0] === "open") return [...browser.command, "-n", "--args", ...profileArgs, "{}"];
+  return [...browser.command, ...profileArgs, "{}"];
 }
 
 /** Starts the browser without waiting for it to exit. Fails only if it cannot start. */

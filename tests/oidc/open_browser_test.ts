@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { browserCommand } from "../../src/oidc/browser.ts";
+import { browserCommand } from "../../src/oidc/open_browser.ts";
 
 const URL_WITH_AMP = "http://127.0.0.1:5555/?a=1&b=2";
 const platform = (os: typeof Deno.build.os, env: Record<string, string> = {}, wsl = false) => ({

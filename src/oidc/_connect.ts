@@ -7,7 +7,7 @@ import * as oauth from "oauth4webapi";
 import type { ClientAuthMethod, Provider } from "../config/provider.ts";
 import { AwsOidcError, ConfigError } from "../errors.ts";
 import { discover, type HttpOptions, httpOptions } from "./discovery.ts";
-import { type ClientKeySources, loadClientKey } from "./client_key.ts";
+import { type ClientKeySources, loadClientKey } from "./_client_key.ts";
 
 /** A discovered IdP and our client at it. */
 export interface IdpConnection {

@@ -23,7 +23,7 @@ import {
   STRAY_PAGE,
   SUCCESS_PAGE,
   USED_PAGE,
-} from "./pages.ts";
+} from "./_pages.ts";
 
 const MAX_URL_LENGTH = 8192;
 

@@ -103,17 +103,6 @@ export async function detectBrowsers(machine: BrowserEnvironment): Promise<Insta
   return found;
 }
 
-/**
- * The `agent` that opens `browser` (in `profile`, if given) with the URL: `{}`
- * is where aws-oidc puts the URL.
- */
-export function agentCommand(browser: InstalledBrowser, profile?: BrowserProfile): string[] {
-  const profileArgs = profile ? [`--profile-directory=${profile.directory}`] : [];
-  // `open` passes arguments after --args to the app; -n starts it even when running, so it sees them.
-  if (browser.command[0] === "open") return [...browser.command, "-n", "--args", ...profileArgs, "{}"];
-  return [...browser.command, ...profileArgs, "{}"];
-}
-
 /** The profiles listed in a user-data directory's `Local State`; none when it is missing or unreadable. */
 export async function readProfiles(userDataDir: string): Promise<BrowserProfile[]> {
   let state: unknown;
