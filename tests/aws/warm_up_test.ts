@@ -31,12 +31,13 @@ async function harness(events: string[]): Promise<CredentialDeps & { dir: string
     store: await openCacheStore(dir),
     login: () => (events.push("login"), Promise.resolve(tokens())),
     refresh: () => Promise.reject(new Error("no refresh expected")),
-    assumeRole: () => (events.push("sts"), Promise.resolve({
-      accessKeyId: "ASIAWARM",
-      secretAccessKey: "secret",
-      sessionToken: "session",
-      expiration: new Date(Date.now() + 3600_000),
-    })),
+    assumeRole: () => (events.push("sts"),
+      Promise.resolve({
+        accessKeyId: "ASIAWARM",
+        secretAccessKey: "secret",
+        sessionToken: "session",
+        expiration: new Date(Date.now() + 3600_000),
+      })),
     assumeChain: () => Promise.reject(new Error("no chain configured")),
     warmUp: () => events.push("warm-up"),
   };
