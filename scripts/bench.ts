@@ -39,7 +39,7 @@ import { PERMISSION_FLAGS } from "./permissions.ts";
 const ROOT = new URL("../", import.meta.url).pathname;
 const ROLE = "arn:aws:iam::123456789012:role/bench";
 const PROVIDER = "bench";
-/** GNU time: the peak RSS of a child (`%M`, KiB) from wait4's rusage, written to a file. */
+/** GNU time: the peak RSS of a child (`%M`, KiB) and its CPU time (`%U %S`, s) from wait4's rusage, written to a file. */
 const GNU_TIME = "/usr/bin/time";
 const WALL_TARGET = 1.15;
 const EKS_WALL_TARGET = 1.2;
@@ -87,6 +87,8 @@ interface Sample {
   wallMs: number;
   /** Peak RSS in KiB; undefined without GNU time. */
   peakKib?: number;
+  /** User + system CPU time in ms (10 ms resolution); undefined without GNU time. */
+  cpuMs?: number;
   code: number;
   stdout: string;
   stderr: string;
@@ -172,7 +174,7 @@ function emptyArgv(bench: Bench, projectConfig: boolean): string[] {
 /** Runs `argv` from the project root; wall time around `output()`, peak RSS through GNU time when asked. */
 async function measure(bench: Bench, argv: string[], memory = bench.memory, env = bench.env): Promise<Sample> {
   const rssFile = join(bench.work, "rss");
-  const [program, ...args] = memory ? [GNU_TIME, "-f", "%M", "-o", rssFile, ...argv] : argv;
+  const [program, ...args] = memory ? [GNU_TIME, "-f", "%M %U %S", "-o", rssFile, ...argv] : argv;
   const command = new Deno.Command(program, {
     args,
     cwd: ROOT,
@@ -186,9 +188,11 @@ async function measure(bench: Bench, argv: string[], memory = bench.memory, env 
   const output = await command.output();
   const wallMs = performance.now() - start;
   const decoder = new TextDecoder();
+  const usage = memory ? await readUsage(rssFile) : undefined;
   return {
     wallMs,
-    peakKib: memory ? await readPeakKib(rssFile) : undefined,
+    peakKib: usage?.peakKib,
+    cpuMs: usage?.cpuMs,
     code: output.code,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
@@ -196,11 +200,13 @@ async function measure(bench: Bench, argv: string[], memory = bench.memory, env 
 }
 
 /** GNU time's `-o` file: the format's line last (a "Command exited…" line may precede it). */
-async function readPeakKib(path: string): Promise<number> {
+async function readUsage(path: string): Promise<{ peakKib: number; cpuMs: number }> {
   const lines = (await Deno.readTextFile(path)).trim().split("\n");
-  const value = Number(lines.at(-1));
-  if (!Number.isFinite(value)) throw new Error(`Unreadable GNU time output: "${lines.join(" / ")}"`);
-  return value;
+  const [peakKib, user, system] = (lines.at(-1) ?? "").split(" ").map(Number);
+  if (![peakKib, user, system].every(Number.isFinite)) {
+    throw new Error(`Unreadable GNU time output: "${lines.join(" / ")}"`);
+  }
+  return { peakKib, cpuMs: (user + system) * 1000 };
 }
 
 /** The credential_process JSON an `auth` run printed; throws when it printed anything else. */
@@ -536,10 +542,17 @@ async function refreshPath(bench: Bench, storage: string, runs: number): Promise
     r2Counts = describeCounts(grant.delta);
   }
   const wall = (samples: Sample[], p: number) => percentile(samples.map((s) => s.wallMs), p);
+  // CPU time suffers less than wall time when other processes share the machine.
+  const cpu = (samples: Sample[]) => bench.memory ? percentile(samples.map((s) => s.cpuMs!), 50) : undefined;
+  const cpuNote = (samples: Sample[]) => {
+    const value = cpu(samples);
+    return value === undefined ? "CPU n/a" : `CPU median ${value.toFixed(0)} ms`;
+  };
+  const cpuRatio = (samples: Sample[]) => bench.memory ? `; CPU time ${(cpu(samples)! / cpu(b)!).toFixed(2)}× B's` : "";
   const row = (label: string, samples: Sample[], note: string): Row => ({
     label,
     value: `${ms(wall(samples, 50))} median, ${ms(wall(samples, 90))} p90`,
-    note,
+    note: `${cpuNote(samples)}; ${note}`,
   });
   return [
     row(`R₁ (${storage}): stale creds → ${how} → STS (n=${r1.length})`, r1, `per run: ${r1Counts}`),
@@ -548,12 +561,12 @@ async function refreshPath(bench: Bench, storage: string, runs: number): Promise
     {
       label: `R₁/B wall time (${storage}, medians)`,
       value: verdict(wall(r1, 50) / wall(b, 50), REFRESH_WALL_TARGET),
-      note: "",
+      note: cpuRatio(r1).slice(2),
     },
     {
       label: `R₂/B wall time (${storage}, medians)`,
       value: verdict(wall(r2, 50) / wall(b, 50), REFRESH_WALL_TARGET),
-      note: "",
+      note: cpuRatio(r2).slice(2),
     },
   ];
 }
