@@ -48,6 +48,11 @@ export interface CredentialDeps {
   assumeRole: (request: AssumeRoleRequest) => Promise<AwsCredentials>;
   /** Role chaining after the web identity step. */
   assumeChain: (request: ChainRequest) => Promise<AwsCredentials>;
+  /**
+   * Called, without waiting, as soon as the cache cannot answer, so the STS client loads while tokens are read,
+   * refreshed or logged in for (`preloadSts` in sts.ts). A speed-up only: nothing depends on it.
+   */
+  warmUp?: () => void;
   now?: () => number;
 }
 
@@ -80,7 +85,12 @@ export async function getCredentials(
     session: provider,
     now: deps.now ?? Date.now,
     trustCache: !mode.noCache && !mode.forceLogin,
-    lock: (fn) => withIdentityLock(provider, deps, names, fn),
+    // The decorator locks only when the cache cannot answer: STS will be called, so its client starts loading
+    // now, beside the wait for the lock and the token file (the keychain), refresh grant or login.
+    lock: (fn) => {
+      deps.warmUp?.();
+      return withIdentityLock(provider, deps, names, fn);
+    },
   });
 }
 

@@ -2,6 +2,10 @@
  * STS AssumeRoleWithWebIdentity through the AWS SDK, loaded only when a call
  * is needed, with AWS's error codes translated into what to fix.
  *
+ * Loading the SDK is most of a refresh's time (its CommonJS entry point loads
+ * node:http, node:http2 and the default credential chain whatever is used), so
+ * {@link preloadSts} starts it early, while tokens are read or refreshed.
+ *
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
  */
 import { AwsOidcError } from "../errors.ts";
@@ -28,9 +32,27 @@ export interface AssumeRoleRequest {
   endpoint: string;
 }
 
+type StsModule = typeof import("@aws-sdk/client-sts");
+
+/** The SDK, loaded once per process. */
+let loading: Promise<StsModule> | undefined;
+
+function loadSts(): Promise<StsModule> {
+  loading ??= import("@aws-sdk/client-sts");
+  return loading;
+}
+
+/**
+ * Starts loading the SDK without waiting for it, so it overlaps other work; a
+ * failure shows when STS is called. Costs nothing when STS is never called.
+ */
+export function preloadSts(): void {
+  loadSts().catch(() => {});
+}
+
 /** Calls STS; the error thrown says what to fix and keeps the AWS code. */
 export async function assumeRoleWithWebIdentity(request: AssumeRoleRequest): Promise<AwsCredentials> {
-  const sts = await import("@aws-sdk/client-sts");
+  const sts = await loadSts();
   return await callSts(request, undefined, (client) =>
     client.send(
       new sts.AssumeRoleWithWebIdentityCommand({
@@ -65,7 +87,7 @@ export const CHAINED_SESSION_LIMIT = 3600;
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining
  */
 export async function assumeRoleChain(request: ChainRequest): Promise<AwsCredentials> {
-  const sts = await import("@aws-sdk/client-sts");
+  const sts = await loadSts();
   let credentials = request.credentials;
   let previous = "the web identity role";
   for (const roleArn of request.chain) {
@@ -83,7 +105,6 @@ export async function assumeRoleChain(request: ChainRequest): Promise<AwsCredent
   return credentials;
 }
 
-type StsModule = typeof import("@aws-sdk/client-sts");
 type StsOutput = { Credentials?: import("@aws-sdk/client-sts").Credentials };
 
 async function callSts(
@@ -92,7 +113,7 @@ async function callSts(
   send: (client: InstanceType<StsModule["STSClient"]>) => Promise<StsOutput>,
   chainedFrom?: string,
 ): Promise<AwsCredentials> {
-  const { STSClient } = await import("@aws-sdk/client-sts");
+  const { STSClient } = await loadSts();
   // Every setting the SDK would otherwise look up in the shared config (AWS_PROFILE's endpoint_url,
   // use_fips_endpoint, use_dualstack_endpoint) is given here: aws-oidc alone chooses where tokens go.
   const client = new STSClient({
