@@ -9,11 +9,10 @@
  *
  * @see https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-sourcing-external.html
  */
-import { basename } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type FlagValues, splitCommand } from "../config/resolve.ts";
 import { FIELDS, type ProviderKey } from "../config/fields.ts";
 import { UsageError } from "../errors.ts";
+import { baseName, filePathOf } from "../paths.ts";
 
 /** What a `credential_process` line asks aws-oidc for. */
 export interface CredentialProcessLine {
@@ -84,10 +83,10 @@ function readAuthArgs(args: string[]): { provider?: string; config?: string } {
 
 /** True for a word of a credential_process line that runs this program. */
 export function isThisProgram(word: string): boolean {
-  const name = basename(word);
+  const name = baseName(word);
   if (name === "aws-oidc" || name === "aws-oidc.exe") return true;
   if (word === Deno.execPath() && !name.startsWith("deno")) return true;
-  return Deno.mainModule.startsWith("file:") && word === fileURLToPath(Deno.mainModule);
+  return Deno.mainModule.startsWith("file:") && word === filePathOf(Deno.mainModule);
 }
 
 /** `auth`'s arguments, read: the provider name and the option values, as `auth` itself takes them. */
