@@ -16,8 +16,6 @@ import type { CacheStore } from "../cache/store.ts";
 import { sealingStore, type StorageMode } from "../cache/sealed.ts";
 import { systemKeychain } from "../cache/keychain/mod.ts";
 import type { CredentialDeps } from "../aws/credentials.ts";
-import { loginByFlow } from "../oidc/flows.ts";
-import { refreshTokens } from "../oidc/refresh.ts";
 import { currentPlatform, openBrowser } from "../oidc/browser.ts";
 import { assumeRoleChain, assumeRoleWithWebIdentity } from "../aws/sts.ts";
 import type { AuthOptions, CacheOptions } from "./flags.ts";
@@ -157,13 +155,16 @@ function credentialDeps(provider: Provider, store: CacheStore, context: CliConte
     store: tokens,
     clearStore: tokens.clear,
     // Where the new tokens will go is settled first: a keychain that cannot be used fails before the browser
-    // opens, and before a refresh spends a rotating refresh token.
+    // opens, and before a refresh spends a rotating refresh token. The IdP's modules (oauth4webapi, jose) load
+    // only when the IdP is needed: fresh tokens in the cache take STS alone.
     login: async (p) => {
       await tokens.decide();
+      const { loginByFlow } = await import("../oidc/flows.ts");
       return await loginByFlow(p, { log, openBrowser: (url) => openBrowser(url, p.agent, platform) });
     },
     refresh: async (p, cached) => {
       await tokens.decide();
+      const { refreshTokens } = await import("../oidc/refresh.ts");
       return await refreshTokens(p, cached);
     },
     assumeRole: assumeRoleWithWebIdentity,
