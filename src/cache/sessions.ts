@@ -1,10 +1,8 @@
 /**
  * The sessions in a cache, by kind: listing them (`status`), finding which
  * configured providers use a token file, and removing a session with every
- * file obtained from it (`logout`). The kind of a file is the prefix
- * cache/keys.ts gives its name (`tokens-`, `credentials-`, `eks-token-`) or
- * the fast index's (`fastpath-`, cache/fast_index.ts); only this module reads
- * those prefixes back.
+ * file obtained from it (`logout`), each file told apart by its kind
+ * (cache/keys.ts `cacheFileKind`).
  */
 import type { Log } from "../log.ts";
 import type { ConfigFile } from "../config/load.ts";
@@ -14,15 +12,7 @@ import type { CacheStore } from "./store.ts";
 import { holdsToken } from "./sealed.ts";
 import { cacheNames, type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "./entries.ts";
 import { removeEksTokensOf } from "./eks_tokens.ts";
-
-/** What a cache file holds, by its name. */
-export type CacheFileKind = "tokens" | "credentials" | "eks-token" | "fastpath" | "other";
-
-/** The kind of the cache file `file`. */
-export function cacheFileKind(file: string): CacheFileKind {
-  const kind = /^(tokens|credentials|eks-token|fastpath)-/.exec(file)?.[1];
-  return (kind ?? "other") as CacheFileKind;
-}
+import { cacheFileKind } from "./keys.ts";
 
 /** One cache file as `status` shows it: names and times, never a token or key. */
 export interface CachedSession {
