@@ -47,10 +47,10 @@ Deno.test("docs/configuration.md: the configuration table lists every key of the
   assert.deepEqual([...documented.keys()].sort(), FIELDS.map((field) => field.key).sort());
 });
 
-Deno.test("docs/commands.md: the commands table names every command of the program", () => {
+Deno.test("docs/commands.md: the commands table names every command of the program", async () => {
   const rows = tableAfter(read("docs/commands.md"), "# Commands");
   const documented = rows.map(([command]) => command).join(" ");
-  const program = buildProgram(processContext([]));
+  const program = await buildProgram(processContext([]));
   for (const command of program.commands) {
     if ((command as unknown as { _hidden: boolean })._hidden) continue;
     assert.match(

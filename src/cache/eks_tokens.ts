@@ -12,7 +12,7 @@
  */
 import { type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "./entries.ts";
 import type { CacheStore } from "./store.ts";
-import { cacheFileName, type EksTokenKey } from "./keys.ts";
+import { cacheFileKind, cacheFileName, type EksTokenKey } from "./keys.ts";
 import { fastIndexName } from "./fast_index.ts";
 
 /** Seconds of validity a token must have left to be served (kubectl asks again once it has expired). */
@@ -147,7 +147,7 @@ export function eksIndexName(
 export async function removeEksTokensOf(store: CacheStore, credentialFiles: ReadonlySet<string>): Promise<number> {
   let removed = 0;
   for (const file of await store.list()) {
-    if (!file.startsWith("eks-token-")) continue;
+    if (cacheFileKind(file) !== "eks-token") continue;
     const entry = await store.read<EksTokenEntry>(file, isEksTokenEntry);
     if (entry && credentialFiles.has(entry.credentials) && await store.remove(file)) removed++;
   }

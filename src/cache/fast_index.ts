@@ -10,7 +10,7 @@
  * Loaded on the fast cached path: Deno APIs and local modules only.
  */
 import type { CacheStore } from "./store.ts";
-import { CACHE_VERSION } from "./keys.ts";
+import { CACHE_VERSION, FAST_INDEX_PREFIX } from "./keys.ts";
 import { envName, FIELDS, PRIVATE_KEY_ENV } from "../config/fields.ts";
 
 /** What one invocation needs to answer from the cache. */
@@ -58,7 +58,7 @@ export function fastIndexName(
     config: [configFile, config],
     env: relevant,
   });
-  return `fastpath-${fnv1a(fingerprint, 0x811c9dc5)}${fnv1a(fingerprint, 0x01000193)}.json`;
+  return `${FAST_INDEX_PREFIX}${fnv1a(fingerprint, 0x811c9dc5)}${fnv1a(fingerprint, 0x01000193)}.json`;
 }
 
 /**

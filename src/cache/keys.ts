@@ -76,6 +76,18 @@ export async function cacheFileName(key: CacheKey): Promise<string> {
   return `${key.kind}-${hex.slice(0, 32)}.json`;
 }
 
+/** The name prefix of the fast path's index files (src/cache/fast_index.ts), which are not keyed by a {@link CacheKey}. */
+export const FAST_INDEX_PREFIX = "fastpath-";
+
+/** What a cache file holds, by its name: a key's kind, the fast path's index, or anything else. */
+export type CacheFileKind = CacheKey["kind"] | "fastpath" | "other";
+
+/** The kind of the cache file `file`, read back from the name {@link cacheFileName} (or the fast index) gave it. */
+export function cacheFileKind(file: string): CacheFileKind {
+  const kind = /^(tokens|credentials|eks-token|fastpath)-/.exec(file)?.[1];
+  return (kind ?? "other") as CacheFileKind;
+}
+
 /**
  * JSON with object keys sorted at every depth; array order is kept. Undefined
  * fields are left out, as `JSON.stringify` does, so absent and undefined agree.

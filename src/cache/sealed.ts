@@ -22,7 +22,7 @@ import { AwsOidcError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { CacheStore } from "./store.ts";
 import type { TokenEntry } from "./entries.ts";
-import { canonicalJson } from "./keys.ts";
+import { cacheFileKind, canonicalJson } from "./keys.ts";
 import { type Keychain, KeychainUnavailable } from "./keychain/mod.ts";
 
 /** Where refresh tokens are kept: the `storage` setting. */
@@ -328,7 +328,7 @@ async function noticeFallbackOnce(store: CacheStore, reason: string, log: Log): 
 }
 
 function isTokenFile(name: string): boolean {
-  return name.startsWith("tokens-");
+  return cacheFileKind(name) === "tokens";
 }
 
 function hasSecrets(data: Record<string, unknown>): boolean {

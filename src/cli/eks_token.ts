@@ -1,11 +1,10 @@
 /**
- * `aws-oidc eks-token <profile|provider> --cluster-name NAME` (or `--provider <name>`):
+ * The work of `aws-oidc eks-token <profile|provider> --cluster-name NAME` (or `--provider <name>`):
  * a Kubernetes credential plugin for EKS, in place of `aws eks get-token`.
  * Prints an ExecCredential whose token is a presigned STS GetCallerIdentity
  * URL for the cluster, signed with the profile's credentials; the token is
  * cached, and main.ts answers repeat calls from the cache while it stays valid.
  */
-import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
@@ -19,47 +18,12 @@ import { awsConfigPath } from "../aws/profiles.ts";
 import { partitionOfRegion, partitionOfRole } from "../config/partition.ts";
 import { presignEksToken } from "../aws/eks_token.ts";
 import { type ExecApiVersion, execApiVersion, execCredentialJson } from "../output/exec_credential.ts";
-import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { resolveName } from "./target.ts";
-import { credentialDeps, loadConfigAndProvider, openStore } from "./setup.ts";
+import { type AuthOptions, providerFlagValues } from "./flags.ts";
+import { openSession } from "./session.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
-const EXAMPLES = `
-Examples:
-  aws-oidc eks-token engineer --cluster-name prod     a profile from ~/.aws/config
-  aws-oidc eks-token --provider google --cluster-name prod --region eu-west-1
-
-In ~/.kube/config, as the user of an EKS cluster:
-  users:
-    - name: prod
-      user:
-        exec:
-          apiVersion: client.authentication.k8s.io/v1
-          command: aws-oidc
-          args: [eks-token, engineer, --cluster-name, prod]
-          interactiveMode: IfAvailable
-          provideClusterInfo: false
-
-stdout: one ExecCredential (client.authentication.k8s.io/v1beta1, or the apiVersion kubectl
-asks for in KUBERNETES_EXEC_INFO) with the token and its expirationTimestamp (14 minutes).`;
-
-/** Registers the command. */
-export function registerEksToken(program: Command, context: CliContext): void {
-  const command = program
-    .command("eks-token")
-    .description("Print an EKS authentication token as a Kubernetes ExecCredential (kubectl's exec plugin)")
-    .argument("[name]", "a provider, or a profile in ~/.aws/config whose credential_process is aws-oidc")
-    .option("--provider <name>", "use an [[AuthProvider]] directly instead of a profile")
-    .option("--cluster-name <name>", "the EKS cluster (or, for a local cluster on Outposts, its id)");
-  addProviderFlags(command);
-  addCacheFlags(command).addHelpText("after", EXAMPLES);
-  command.action(async (profile: string | undefined, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & EksTokenFlags & Record<string, unknown>>();
-    await eksToken(eksTokenInput(profile, options), context);
-  });
-}
-
-interface EksTokenFlags {
+/** The flags of `eks-token` itself. */
+export interface EksTokenFlags {
   provider?: string;
   clusterName?: string;
 }
@@ -107,22 +71,16 @@ export function eksTokenInput(
 
 /** The work of `eks-token`, callable without the CLI. */
 export async function eksToken(input: EksTokenInput, context: CliContext): Promise<void> {
-  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const session = openSession({ ...input, name: input.profile, profiles: true }, context);
+  const { log } = session;
   const { apiVersion, warning } = execApiVersion(context.env("KUBERNETES_EXEC_INFO"));
   if (warning) log.warn(warning);
   // Read before the profile is: the fast index must describe the file as it was used.
   const awsConfig = input.profile === undefined ? undefined : await readFingerprintFile(awsConfigPath(context.env));
-  const target = await resolveName({ ...input, name: input.profile }, context, log);
-  const { config, provider, interactiveChoice } = await loadConfigAndProvider(
-    target.provider,
-    target.flags,
-    target.globals,
-    context,
-    log,
-  );
+  const provider = await session.provider();
   checkPartition(provider);
-  const store = await openStore(target.cache, context, log);
-  const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
+  const store = await session.store();
+  const mode = await session.mode();
   const names = await cacheNames(provider);
   const endpoint = provider.stsEndpoint;
   const request = {
@@ -135,7 +93,7 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   const { entry, file } = await getEksToken(request, {
     store,
     tokensFile: names.tokens,
-    credentials: () => getCredentials(provider, credentialDeps(provider, store, context, log), mode),
+    credentials: async () => getCredentials(provider, await session.deps(), mode),
     sign: (credentials) => {
       log.debug(`signing a token for cluster "${input.clusterName}" with ${credentials.roleArn} (${endpoint})`);
       return presignEksToken({
@@ -150,7 +108,8 @@ export async function eksToken(input: EksTokenInput, context: CliContext): Promi
   log.secret(entry.token);
   context.stdout(execCredentialJson(apiVersion, entry.token, new Date(entry.expiresAt)));
   // Only what arguments, config and environment alone determine: never a role picked on the terminal.
-  if (config.exists && !interactiveChoice && !mode.noCache && !mode.forceLogin) {
+  const config = await session.config();
+  if (config.exists && !await session.interactiveChoice() && !mode.noCache && !mode.forceLogin) {
     await rememberForFastPath(context, { config, awsConfig, apiVersion }, { ...names, eksToken: file }, store);
   }
 }

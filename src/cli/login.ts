@@ -1,12 +1,11 @@
 /**
- * `aws-oidc login <provider|profile>`: the AWS console, signed in with the
+ * The work of `aws-oidc login <provider|profile>`: the AWS console, signed in with the
  * provider's credentials (from the cache, logging in if needed), opened with
  * the provider's `agent`, so it lands in the browser profile configured for it.
  * The agent gets a one-time loopback link, never the sign-in URL itself (a
  * command line is readable by every local user). `--print` prints the sign-in
  * URL instead.
  */
-import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
@@ -21,50 +20,9 @@ import {
 } from "../aws/console.ts";
 import { getCredentials } from "../aws/credentials.ts";
 import { currentPlatform, openBrowser, openOneTimeLink } from "../oidc/mod.ts";
-import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { resolveName } from "./target.ts";
-import { credentialDeps, loadProvider, openStore } from "./setup.ts";
+import { type AuthOptions, providerFlagValues } from "./flags.ts";
+import { openSession } from "./session.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
-
-const EXAMPLES = `
-Examples:
-  aws-oidc login google                          the console, in the browser of google's agent
-  aws-oidc login engineer                        a profile from ~/.aws/config (credential_process = aws-oidc auth …)
-  aws-oidc login google --destination /s3/home --region eu-west-1
-  aws-oidc login google --print                  print the sign-in URL instead of opening it
-
-A name that is both a provider and a profile means the provider. The
-partition (aws, aws-cn, aws-us-gov) comes from the role ARN; signin_url or
-AWS_OIDC_SIGNIN_URL replaces its federation endpoint. The sign-in URL logs
-anyone who opens it into the console for 15 minutes: it is never logged,
-printed only with --print, and never put on a command line: the browser gets
-a one-time link on 127.0.0.1 that redirects to it once (then answers 410),
-valid for 60 s. SessionDuration is left out unless
---session-duration is given (the console session then lasts as long as the
-credentials); a 400 to it is retried once without it.`;
-
-/** Registers the command. */
-export function registerLogin(program: Command, context: CliContext): void {
-  const command = program
-    .command("login")
-    .description("Open the AWS console signed in with a provider's or profile's credentials")
-    .argument("<name>", "an [[AuthProvider]] in the config file, or a profile in ~/.aws/config that runs aws-oidc")
-    .option("--print", "print the sign-in URL on stdout instead of opening it (a secret for 15 minutes)")
-    .option("--destination <path|url>", "console page to land on: a path (/s3/home) or a full console URL")
-    .option(
-      "--session-duration <seconds>",
-      `console session length, ${MIN_SESSION_DURATION}-${MAX_SESSION_DURATION} (default: the credentials' lifetime)`,
-    );
-  addProviderFlags(command);
-  addCacheFlags(command).addHelpText("after", EXAMPLES);
-  // Here --region chooses where the console lands; STS keeps the provider's or profile's region.
-  const region = command.options.find((option) => option.long === "--region");
-  if (region) region.description = "console region to land in (STS keeps the provider's or profile's region)";
-  command.action(async (name: string, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & LoginFlags & Record<string, unknown>>();
-    await login(loginInput(name, options), context);
-  });
-}
 
 /** The flags of `login` itself. */
 export interface LoginFlags {
@@ -131,9 +89,9 @@ export interface LoginDeps {
 
 /** Gets credentials, exchanges them for a console sign-in URL, and opens or prints it. */
 export async function login(input: LoginInput, context: CliContext, deps: LoginDeps = {}): Promise<void> {
-  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const target = await resolveName(input, context, log);
-  const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
+  const session = openSession({ ...input, profiles: true }, context);
+  const { log } = session;
+  const provider = await session.provider();
   // The role the credentials are for: the last of a chain.
   const roleArn = provider.chain.at(-1) ?? provider.roleArn;
   const partition = partitionOfRole(roleArn);
@@ -146,9 +104,7 @@ export async function login(input: LoginInput, context: CliContext, deps: LoginD
     sessionDuration = undefined;
   }
 
-  const store = await openStore(target.cache, context, log);
-  const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
-  const credentials = await getCredentials(provider, credentialDeps(provider, store, context, log), mode);
+  const credentials = await getCredentials(provider, await session.deps(), await session.mode());
   const token = await signinToken(
     { federationUrl: endpoints.federationUrl, credentials, sessionDuration },
     { log, fetch: deps.fetch },

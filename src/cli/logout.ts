@@ -1,5 +1,5 @@
 /**
- * `aws-oidc logout <provider>` / `aws-oidc logout --all`: revoke the refresh
+ * The work of `aws-oidc logout <provider>` / `aws-oidc logout --all`: revoke the refresh
  * token at the IdP (RFC 7009), then delete the cached tokens and every
  * credential file obtained with them, and the keychain's data key once no
  * sealed token file is left.
@@ -10,25 +10,17 @@
  * IdP until it expires. An IdP without a revocation endpoint is said so, and
  * is not a failure.
  */
-import type { Command } from "commander";
 import { AwsOidcError, UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import type { FlagValues } from "../config/resolve.ts";
 import type { Provider } from "../config/provider.ts";
 import type { CacheStore } from "../cache/store.ts";
 import { withIdentityLock } from "../aws/credentials.ts";
-import {
-  cacheNames,
-  type CredentialEntry,
-  isCredentialEntry,
-  isTokenEntry,
-  type TokenEntry,
-} from "../cache/entries.ts";
-import { revokeToken, type TokenTypeHint } from "../oidc/mod.ts";
-import { addProviderFlags, providerFlagValues } from "./auth.ts";
-import { removeEksTokensOf } from "../cache/eks_tokens.ts";
-import { addNodeLocalCacheFlag, providersByTokenFile } from "./status.ts";
-import { type CacheOptions, loadProvider, openStores, tokenStore } from "./setup.ts";
+import { cacheNames, isTokenEntry, type TokenEntry } from "../cache/entries.ts";
+import { providersByTokenFile, removeAllSessions, removeCredentialsOf } from "../cache/sessions.ts";
+import { revokeToken, type TokenTypeHint } from "../oidc/revoke.ts";
+import type { CacheOptions } from "./flags.ts";
+import { openSession, tokenStore } from "./session.ts";
 import { removeUnusedDataKey } from "../cache/sealed.ts";
 import { systemKeychain } from "../cache/keychain/mod.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
@@ -40,30 +32,6 @@ export type LogoutTarget = { all: true } | { all: false; name: string; flags: Fl
 export interface LogoutDeps {
   /** Resolves to false when the IdP has no revocation endpoint. */
   revoke: (provider: Provider, token: string, hint: TokenTypeHint) => Promise<boolean>;
-}
-
-/** Registers the command. */
-export function registerLogout(program: Command, context: CliContext): void {
-  const command = program
-    .command("logout")
-    .description("Revoke the refresh token at the identity provider and delete the cached tokens and credentials")
-    .argument("[provider]", "name of an [[AuthProvider]] in the config file")
-    .option("--all", "log out of every cached session");
-  addNodeLocalCacheFlag(addProviderFlags(command)).addHelpText(
-    "after",
-    `
-Examples:
-  aws-oidc logout google
-  aws-oidc logout --all
-
-The cached files are deleted even when the identity provider cannot be reached; the
-exit code is then 1, as the refresh token may stay valid there until it expires.`,
-  );
-  command.action(async (name: string | undefined, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & CacheOptions & { all?: boolean } & Record<string, unknown>>();
-    const target = parseLogoutTarget(name, options.all ?? false, providerFlagValues(options));
-    await logout({ target, globals: options, cache: options }, context);
-  });
 }
 
 /** Checks that exactly one of a provider name and --all was given, and no settings with --all. */
@@ -96,9 +64,13 @@ export async function logout(
   context: CliContext,
   deps: LogoutDeps = { revoke: revokeToken },
 ): Promise<void> {
-  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
+  const session = openSession(
+    input.target.all ? input : { ...input, name: input.target.name, flags: input.target.flags },
+    context,
+  );
+  const { log } = session;
   // A node-local cache was seeded from the shared one: the session ends in both, or the next node seeds it back.
-  const [store, ...seededFrom] = await openStores(input.cache, context, log);
+  const [store, ...seededFrom] = await session.stores();
   const stores = [store, ...seededFrom];
   const failures: AwsOidcError[] = [];
   const revoked = new Set<string>();
@@ -109,14 +81,10 @@ export async function logout(
     if (failure) failures.push(failure);
   };
   if (input.target.all) {
-    const providers = await providersByTokenFile(input.globals, context, log);
+    const providers = await providersByTokenFile(await session.config(), context.env, log);
     let removed = 0;
     for (const each of stores) {
-      for (const file of await each.list()) {
-        if (file.startsWith("tokens-")) await end(each, file, providers.get(file)?.[0]);
-        // Everything goes, the fast path's index included; only sessions are counted.
-        if (await each.remove(file) && /^(tokens|credentials)-/.test(file)) removed++;
-      }
+      removed += await removeAllSessions(each, (file) => end(each, file, providers.get(file)?.[0]));
     }
     log.info(
       removed === 0
@@ -124,10 +92,9 @@ export async function logout(
         : `Removed ${count(removed, "cached token and credential file")}`,
     );
   } else {
-    const target = input.target;
-    const provider = await loadProvider(target.name, target.flags, input.globals, context, log);
+    const provider = await session.provider();
     const files = await cacheNames(provider);
-    const sharing = (await providersByTokenFile(input.globals, context, log)).get(files.tokens) ?? [];
+    const sharing = (await providersByTokenFile(await session.config(), context.env, log)).get(files.tokens) ?? [];
     const names = new Set([provider.name, ...sharing.map((other) => other.name)]);
     const removed = await withIdentityLock(provider, { store, log }, files, async () => {
       let removed = 0;
@@ -200,39 +167,6 @@ async function endTokenSession(
   } catch (error) {
     return error instanceof AwsOidcError ? error : new AwsOidcError((error as Error).message, { cause: error });
   }
-}
-
-/**
- * Deletes the credential files obtained with the logged-out identity: those
- * recording its issuer and client id, and those of the providers in `names`
- * (the one logged out and any other sharing its tokens), the EKS tokens they
- * signed, and the fast path's index entries that point at them or at the token file.
- */
-async function removeCredentialsOf(
-  store: CacheStore,
-  names: Set<string>,
-  identity: { providerUrl: string; clientId: string; tokens: string },
-): Promise<number> {
-  let removed = 0;
-  const gone = new Set<string>();
-  const files = await store.list();
-  for (const file of files) {
-    if (!file.startsWith("credentials-")) continue;
-    const entry = await store.read<CredentialEntry>(file, isCredentialEntry);
-    if (!entry) continue;
-    const sameIdentity = entry.issuer === identity.providerUrl && entry.clientId === identity.clientId;
-    if (sameIdentity || names.has(entry.provider)) {
-      gone.add(file);
-      if (await store.remove(file)) removed++;
-    }
-  }
-  // The fast path's index entries that pointed at them (or at the tokens) go too; they are not counted.
-  for (const file of files) {
-    if (!file.startsWith("fastpath-")) continue;
-    const index = await store.read<{ tokens?: unknown; credentials?: unknown }>(file);
-    if (index && (gone.has(String(index.credentials)) || index.tokens === identity.tokens)) await store.remove(file);
-  }
-  return removed + await removeEksTokensOf(store, gone);
 }
 
 function count(n: number, noun: string): string {

@@ -1,34 +1,39 @@
 /**
- * The full command line: commander, loaded only when the fast path in
- * `main.ts` cannot answer. Returns an exit code; never exits by itself.
+ * The full command line, loaded only when the fast path in `main.ts` cannot
+ * answer, and the command table: each command's definition (its flags and
+ * help, in src/cli/commands/), whose action loads that command's work alone.
+ * Commander (≈70 ms to load) is loaded when a command line must be parsed;
+ * `auth`'s full path reads its arguments without it. Returns an exit code;
+ * never exits by itself.
  */
-import { Command, CommanderError } from "commander";
+import type { Command } from "commander";
 import denoJson from "../../deno.json" with { type: "json" };
 import { createLog } from "../log.ts";
 import { trustSystemCertificates } from "../tls.ts";
 import { writeAll } from "../io.ts";
 import { exitCodeOf, QuietExit, renderError } from "../errors.ts";
-import { registerAuth } from "./auth.ts";
-import { registerExec } from "./exec.ts";
-import { registerEksToken } from "./eks_token.ts";
-import { registerServe } from "./serve.ts";
-import { registerEnv } from "./env.ts";
-import { registerToken } from "./token.ts";
-import { registerChecks } from "./check.ts";
-import { registerStatus } from "./status.ts";
-import { registerLogout } from "./logout.ts";
-import { registerLogin } from "./login.ts";
-import { registerList } from "./list.ts";
-import { registerSetup } from "./setup_wizard.ts";
-import { registerDoctor } from "./doctor.ts";
-import { registerCompletions } from "./completions.ts";
+import { registerAuth, runAuthWithoutCommander } from "./commands/auth.ts";
+import { registerExec } from "./commands/exec.ts";
+import { registerEksToken } from "./commands/eks_token.ts";
+import { registerServe } from "./commands/serve.ts";
+import { registerEnv } from "./commands/env.ts";
+import { registerToken } from "./commands/token.ts";
+import { registerChecks } from "./commands/check.ts";
+import { registerStatus } from "./commands/status.ts";
+import { registerLogout } from "./commands/logout.ts";
+import { registerLogin } from "./commands/login.ts";
+import { registerList } from "./commands/list.ts";
+import { registerSetup } from "./commands/setup.ts";
+import { registerDoctor } from "./commands/doctor.ts";
+import { registerCompletions } from "./commands/completions.ts";
 import type { CliContext } from "./context.ts";
 
 /** The version from deno.json. */
 export const VERSION: string = denoJson.version;
 
 /** Builds the program with every command. */
-export function buildProgram(context: CliContext): Command {
+export async function buildProgram(context: CliContext): Promise<Command> {
+  const { Command } = await import("commander");
   const program = new Command("aws-oidc")
     .description("Temporary AWS credentials from an OpenID Connect login in your browser")
     .option("--config <path>", "config file (default ~/.aws-oidc/config, or AWS_OIDC_CONFIG)")
@@ -86,14 +91,22 @@ Run "aws-oidc <command> --help" for a command's options.`,
 
 /** Runs the CLI; resolves to the exit code. */
 export async function main(args: string[], context: CliContext = processContext(args)): Promise<number> {
-  const program = buildProgram(context);
   try {
-    await program.parseAsync(args, { from: "user" });
+    const auth = args[0] === "auth" ? runAuthWithoutCommander(args.slice(1), context) : undefined;
+    if (auth) {
+      await auth;
+      return 0;
+    }
+    const { CommanderError } = await import("commander");
+    const program = await buildProgram(context);
+    try {
+      await program.parseAsync(args, { from: "user" });
+    } catch (error) {
+      if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+      throw error;
+    }
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
     if (error instanceof QuietExit) return error.exitCode;
     const debug = args.includes("--debug");
     context.makeLog({ debug, quiet: false }).info(renderError(error, debug));

@@ -1,5 +1,5 @@
 /**
- * `aws-oidc serve <profile|provider> [--listen ADDR:PORT] [--imds]`: a
+ * The work of `aws-oidc serve <profile|provider> [--listen ADDR:PORT] [--imds]`: a
  * long-running credential endpoint for containers and devcontainers on this
  * machine, until Ctrl-C or SIGTERM. Every request is answered through the
  * cache, so credentials are refreshed as they near expiry (a browser login
@@ -10,47 +10,18 @@
  * 0700 directory and removed on exit.
  */
 import { join } from "node:path";
-import type { Command } from "commander";
 import { UsageError } from "../errors.ts";
 import type { Log } from "../log.ts";
 import { getCredentials } from "../aws/credentials.ts";
 import { type ListenAddress, startCredentialServer } from "../output/server.ts";
 import { startImdsFor } from "../output/imds.ts";
-import { addCacheFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { credentialDeps, loadProvider, openStore } from "./setup.ts";
-import { type NamedInput, resolveName, sessionLabel } from "./target.ts";
+import { type AuthOptions, providerFlagValues } from "./flags.ts";
+import { openSession } from "./session.ts";
+import { type NamedInput, sessionLabel } from "./target.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
-const EXAMPLES = `
-Examples:
-  aws-oidc serve prod                               container credentials on 127.0.0.1, a free port
-  aws-oidc serve prod --listen 169.254.170.2:9911   on a Docker network's gateway (see README)
-  aws-oidc serve prod --imds                        as the EC2 instance metadata service (IMDSv2)
-
-stdout: the variables to set, NAME=value lines (docker run --env-file reads them):
-AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (a
-0600 file holding the token every request must carry), or with --imds
-AWS_EC2_METADATA_SERVICE_ENDPOINT; then AWS_REGION and AWS_DEFAULT_REGION.
-The SDKs accept plain http only from loopback, 169.254.170.2 and 169.254.170.23.
---imds has no shared secret, so it listens on loopback only.`;
-
-/** Registers the command. */
-export function registerServe(program: Command, context: CliContext): void {
-  const command = program
-    .command("serve")
-    .description("Serve fresh AWS credentials to containers (container credentials protocol or IMDSv2) until stopped")
-    .argument("<name>", "an [[AuthProvider]] in the config file, or a profile in ~/.aws/config that runs aws-oidc")
-    .option("--listen <addr:port>", "address and port to listen on (default 127.0.0.1 and a free port)")
-    .option("--imds", "speak the EC2 instance metadata service (IMDSv2) instead, on loopback");
-  addProviderFlags(command);
-  addCacheFlags(command).addHelpText("after", EXAMPLES);
-  command.action(async (name: string, _options: unknown, self: Command) => {
-    const options = self.optsWithGlobals<GlobalOptions & AuthOptions & ServeFlags & Record<string, unknown>>();
-    await serve(serveInput(name, options), context, untilSignal());
-  });
-}
-
-interface ServeFlags {
+/** The flags of `serve` itself. */
+export interface ServeFlags {
   listen?: string;
   imds?: boolean;
 }
@@ -125,13 +96,12 @@ const SDK_HOSTS = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"];
 
 /** Serves until `until` settles; the variables go to stdout once listening. */
 export async function serve(input: ServeInput, context: CliContext, until: Promise<unknown>): Promise<void> {
-  const log = context.makeLog({ debug: input.globals.debug ?? false, quiet: input.globals.quiet ?? false });
-  const target = await resolveName(input, context, log);
-  const label = sessionLabel(target);
-  const provider = await loadProvider(target.provider, target.flags, target.globals, context, log);
-  const store = await openStore(target.cache, context, log);
-  const base = credentialDeps(provider, store, context, log);
-  const mode = { noCache: target.cache.cache === false, forceLogin: target.cache.forceLogin };
+  const session = openSession({ ...input, profiles: true }, context);
+  const { log } = session;
+  const label = sessionLabel(await session.target());
+  const provider = await session.provider();
+  const base = await session.deps();
+  const mode = await session.mode();
   let started = false;
   const deps = {
     ...base,
@@ -215,7 +185,7 @@ async function writePrivateFile(path: string, text: string): Promise<void> {
 }
 
 /** Settles on the first SIGINT or SIGTERM (Ctrl-Break on Windows), removing its listeners. */
-function untilSignal(): Promise<Deno.Signal> {
+export function untilSignal(): Promise<Deno.Signal> {
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
   return new Promise((resolve) => {
     const handlers = signals.map((signal) => {

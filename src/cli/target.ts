@@ -14,8 +14,8 @@ import type { Log } from "../log.ts";
 import { type FlagValues, providerNames } from "../config/resolve.ts";
 import { configPath, loadConfigFile } from "../config/load.ts";
 import { readAwsOidcProfile } from "../aws/profiles.ts";
-import type { AuthOptions } from "./auth.ts";
-import { isThisProgram, parseAuthArguments } from "./exec.ts";
+import { isThisProgram, parseAuthArguments } from "../aws/credential_process.ts";
+import type { AuthOptions } from "./flags.ts";
 import type { CliContext, GlobalOptions } from "./context.ts";
 
 /** What a command was given: a name, or (`exec --provider`) a provider named outright, and its own flags. */

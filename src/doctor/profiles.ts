@@ -4,10 +4,9 @@
  * provider that the config it reads defines.
  */
 import { awsConfigPath, parseAwsConfig } from "../aws/profiles.ts";
-import { parseCredentialProcess } from "../aws/credential_process.ts";
+import { isThisProgram, parseCredentialProcess } from "../aws/credential_process.ts";
 import { loadConfigFile } from "../config/load.ts";
 import { providerNames } from "../config/resolve.ts";
-import { isThisProgram } from "../cli/exec.ts";
 import { joinPath } from "../paths.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 

@@ -63,8 +63,8 @@ Deno.test("regression: global options before auth in a credential_process line a
   assert.equal(parseCredentialProcess("other-tool auth api", isSelf), undefined);
 });
 
-Deno.test("the credential_process reader knows every option of auth and the program that takes a value", () => {
-  const program = buildProgram({
+Deno.test("the credential_process reader knows every option of auth and the program that takes a value", async () => {
+  const program = await buildProgram({
     argv: [],
     env: () => undefined,
     stdout: () => {},

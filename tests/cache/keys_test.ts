@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
   CACHE_VERSION,
+  cacheFileKind,
   cacheFileName,
   type CacheKey,
   type CredentialKey,
   type TokenKey,
 } from "../../src/cache/keys.ts";
+import { fastIndexName } from "../../src/cache/fast_index.ts";
 
 const tokens: TokenKey = {
   kind: "tokens",
@@ -91,4 +93,19 @@ Deno.test("different kinds and values give different names", async () => {
   ];
   const names = await Promise.all(variants.map((key) => cacheFileName(key)));
   assert.equal(new Set(names).size, variants.length);
+});
+
+Deno.test("a cache file's kind is read back from the name it was given", async () => {
+  const eks: CacheKey = {
+    kind: "eks-token",
+    credentials: "credentials-0.json",
+    cluster: "prod",
+    region: "eu-west-1",
+    endpoint: "https://sts.eu-west-1.amazonaws.com",
+    apiVersion: "client.authentication.k8s.io/v1",
+  };
+  for (const key of [tokens, credentials, eks]) assert.equal(cacheFileKind(await cacheFileName(key)), key.kind);
+  assert.equal(cacheFileKind(fastIndexName(["google"], "/c", "", () => undefined)), "fastpath");
+  assert.equal(cacheFileKind("keychain-notice.json"), "other");
+  assert.equal(cacheFileKind("aws-credentials.lock"), "other");
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { UsageError } from "../../src/errors.ts";
-import { execInput, userShell } from "../../src/cli/exec.ts";
+import { execInput } from "../../src/cli/exec.ts";
+import { userShell } from "../../src/output/child.ts";
 import { sessionLabel } from "../../src/cli/target.ts";
 
 Deno.test("execInput: a name and no command means the shell; --provider takes the first word as the program", () => {

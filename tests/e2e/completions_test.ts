@@ -204,7 +204,7 @@ Deno.test("completions powershell (not installed here, so checked by structure):
     );
     const json = /\$spec = @'\n([\s\S]*?)\n'@ \| ConvertFrom-Json/.exec(script)?.[1];
     assert.ok(json, "the here-string holding the command line");
-    const expected = completionSpec(buildProgram(processContext([])));
+    const expected = completionSpec(await buildProgram(processContext([])));
     assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(expected)));
     const auth = expected.commands.find((command) => command.name === "auth")!;
     assert.deepEqual(auth.args, [{ kind: "providers", name: "provider" }]);

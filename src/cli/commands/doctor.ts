@@ -4,11 +4,9 @@
  * to stdout (like `status`); the exit code is 1 when any check failed.
  */
 import type { Command } from "commander";
-import { configPath } from "../config/load.ts";
-import { QuietExit } from "../errors.ts";
-import { renderReport, summary } from "../doctor/report.ts";
-import { runDoctor } from "../doctor/run.ts";
-import type { CliContext, GlobalOptions } from "./context.ts";
+import { configPath } from "../../config/load.ts";
+import { QuietExit } from "../../errors.ts";
+import type { CliContext, GlobalOptions } from "../context.ts";
 
 /** Registers the command. */
 export function registerDoctor(program: Command, context: CliContext): void {
@@ -30,6 +28,10 @@ Examples:
     )
     .action(async (_options: unknown, self: Command) => {
       const options = self.optsWithGlobals<GlobalOptions & { provider?: string; json?: boolean }>();
+      const [{ runDoctor }, { renderReport, summary }] = await Promise.all([
+        import("../../doctor/run.ts"),
+        import("../../doctor/report.ts"),
+      ]);
       const results = await runDoctor({
         configPath: configPath(options.config, context.env),
         env: context.env,

@@ -1,9 +1,8 @@
 /** `aws-oidc env <provider|profile>`: credentials as variables for a shell, an env file or JSON, on stdout. */
 import type { Command } from "commander";
-import { ENV_FORMATS, type OutputFlags } from "../output/formats.ts";
-import { addCacheFlags, addOutputFlags, addProviderFlags, auth, type AuthOptions, providerFlagValues } from "./auth.ts";
-import { resolveName } from "./target.ts";
-import type { CliContext, GlobalOptions } from "./context.ts";
+import { ENV_FORMATS, type OutputFlags } from "../../output/formats.ts";
+import { addCacheFlags, addOutputFlags, addProviderFlags, type AuthOptions, providerFlagValues } from "../flags.ts";
+import type { CliContext, GlobalOptions } from "../context.ts";
 
 const EXAMPLES = `
 Examples:
@@ -33,12 +32,15 @@ export function registerEnv(program: Command, context: CliContext): void {
   addOutputFlags(command, ENV_FORMATS).addHelpText("after", EXAMPLES);
   command.action(async (name: string, _options: unknown, self: Command) => {
     const options = self.optsWithGlobals<GlobalOptions & AuthOptions & OutputFlags & Record<string, unknown>>();
-    const log = context.makeLog({ debug: options.debug ?? false, quiet: options.quiet ?? false });
-    const target = await resolveName(
-      { name, flags: providerFlagValues(options), cache: options, globals: options },
-      context,
-      log,
-    );
-    await auth({ ...target, name: target.provider, output: options, formats: ENV_FORMATS }, context);
+    const { printCredentials } = await import("../print_credentials.ts");
+    await printCredentials({
+      name,
+      profiles: true,
+      flags: providerFlagValues(options),
+      cache: options,
+      globals: options,
+      output: options,
+      formats: ENV_FORMATS,
+    }, context);
   });
 }

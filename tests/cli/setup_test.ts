@@ -1,6 +1,6 @@
 /** setup's answers without a terminal: each from its flag, and one error naming every missing flag. */
 import assert from "node:assert/strict";
-import { gatherAnswers, providerTable, type SetupFlags } from "../../src/cli/setup_wizard.ts";
+import { gatherAnswers, providerTable, type SetupFlags } from "../../src/cli/setup.ts";
 import type { InstalledBrowser } from "../../src/oidc/mod.ts";
 import { UsageError } from "../../src/errors.ts";
 

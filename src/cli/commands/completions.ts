@@ -3,19 +3,18 @@
  * this program's commands and options; and the hidden `__complete` that the
  * scripts call for the names only known at completion time.
  */
-import { Argument, type Command } from "commander";
-import { completionSpec } from "../completion/spec.ts";
-import { COMPLETION_SHELLS, completionScript, type CompletionShell } from "../completion/scripts.ts";
-import { completeProfiles, completeProviders } from "../completion/names.ts";
-import { isThisProgram } from "./exec.ts";
-import type { CliContext, GlobalOptions } from "./context.ts";
+import type { Command } from "commander";
+import { completionSpec } from "../../completion/spec.ts";
+import { COMPLETION_SHELLS, completionScript, type CompletionShell } from "../../completion/scripts.ts";
+import { isThisProgram } from "../../aws/credential_process.ts";
+import type { CliContext, GlobalOptions } from "../context.ts";
 
 /** Registers `completions` and the hidden `__complete`. */
 export function registerCompletions(program: Command, context: CliContext): void {
   program
     .command("completions")
     .description("Print the shell completion script (commands, options, provider and profile names)")
-    .addArgument(new Argument("<shell>", "the shell").choices(COMPLETION_SHELLS))
+    .addArgument(program.createArgument("<shell>", "the shell").choices(COMPLETION_SHELLS))
     .addHelpText(
       "after",
       `
@@ -34,6 +33,7 @@ each time you press Tab.`,
     .argument("<what>", "providers or profiles")
     .action(async (what: string, _options: unknown, self: Command) => {
       const globals = self.optsWithGlobals<GlobalOptions>();
+      const { completeProfiles, completeProviders } = await import("../../completion/names.ts");
       const names = what === "providers"
         ? await completeProviders(globals.config, context.env)
         : what === "profiles"
