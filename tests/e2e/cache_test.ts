@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli, spawnCli } from "../helpers/cli.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { providerTable, startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/cached";
 
@@ -19,17 +19,8 @@ async function world(agentToml?: string): Promise<CacheWorld> {
   const w = await startWorld({
     roles: [ROLE],
     agent: { recordTo: record },
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-duration = 3600
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-timeout = 60
-agent = ${agentToml ?? agent.toml}
-`,
+    config: (servers) =>
+      providerTable(servers, { role: ROLE, agent: agentToml, fields: ["duration = 3600", "timeout = 60"] }),
   });
   return {
     ...w,

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommand, cliCommandLine, runCli } from "../helpers/cli.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { providerTable, startWorld, type World } from "../helpers/world.ts";
 import { type EksStandIn, startEks } from "../fixtures/eks.ts";
 import { cachedEksToken } from "../../src/fast_eks.ts";
 import { tokenUrl } from "../helpers/eks_token.ts";
@@ -19,15 +19,7 @@ const V1BETA1 = "client.authentication.k8s.io/v1beta1";
 function world(): Promise<World> {
   return startWorld({
     roles: (trust) => [{ arn: ROLE, trust }, { arn: UNTRUSTED }],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE }),
     awsConfig: `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp\n`,
   });
 }

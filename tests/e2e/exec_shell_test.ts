@@ -5,22 +5,14 @@
 import assert from "node:assert/strict";
 import { cliCommandLine, runCli } from "../helpers/cli.ts";
 import { converse } from "../helpers/pty.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { providerTable, startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/shell";
 
 function world(): Promise<World> {
   return startWorld({
     roles: [ROLE],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE }),
     awsConfig:
       `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
     env: { AWS_PROFILE: "engineer", SHELL: "/bin/sh", PS1: "shell-ready> " },

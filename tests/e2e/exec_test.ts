@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommand, cliCommandLine, runCli } from "../helpers/cli.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { providerTable, startWorld, type World } from "../helpers/world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/exec";
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -10,15 +10,7 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 function world(): Promise<World> {
   return startWorld({
     roles: [ROLE],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE }),
     awsConfig:
       `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
     env: { AWS_PROFILE: "engineer", AWS_ACCESS_KEY_ID: "AKIASTALESTALESTALE1" },

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommandLine, runCli } from "../helpers/cli.ts";
 import { converse } from "../helpers/pty.ts";
-import { withWorld } from "../helpers/world.ts";
+import { providerTable, withWorld } from "../helpers/world.ts";
 import { startSts } from "../fixtures/sts.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/identity";
@@ -16,15 +16,10 @@ const OTHER = "arn:aws:iam::123456789012:role/other";
 Deno.test("regression: a role picked on a terminal is not recorded for runs without one", async () => {
   await withWorld({
     roles: [ROLE, OTHER],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }]
-`,
+    config: (servers) =>
+      providerTable(servers, {
+        fields: [`roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }]`],
+      }),
   }, async ({ sts, env }) => {
     const { code, screen } = await converse(["auth", "idp"], env, [[/Role \[1-2, or an alias\]: /, "2"]]);
     assert.equal(code, 0, screen);
@@ -81,15 +76,7 @@ agent = ${agent.toml}
 Deno.test("regression: exec and doctor keep global options before auth in a credential_process line", async () => {
   await withWorld({
     roles: [ROLE, OTHER],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "default-only"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { name: "default-only", role: ROLE }),
   }, async ({ sts, idp, agent, env, home }) => {
     const team = join(home, "team.toml");
     await Deno.writeTextFile(
@@ -118,15 +105,7 @@ agent = ${agent.toml}
 Deno.test("regression: logout with a node-local cache ends the session in the shared cache too", async () => {
   await withWorld({
     roles: [ROLE],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE }),
   }, async ({ idp, agent, env, home }) => {
     const shared = join(home, ".aws-oidc", "cache");
     assert.equal((await runCli(["auth", "idp"], env)).code, 0);
@@ -172,15 +151,7 @@ Deno.test("regression: a full or read-only cache still prints the credentials, w
     await mount("-o", "remount,ro,bind", readOnly);
     await withWorld({
       roles: [ROLE],
-      config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+      config: (servers) => providerTable(servers, { role: ROLE }),
     }, async ({ sts, agent, env }) => {
       for (const [dir, cause] of [[full, /No space left on device/], [readOnly, /Read-only file system/]] as const) {
         const run = await runCli(["auth", "idp"], { ...env, AWS_OIDC_CACHE_DIR: dir });

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { runCli } from "../helpers/cli.ts";
-import { AWS_CLI, BOTO3_CLIENT, PYTHON, run, sdkClient, serveWorld, startServe } from "../helpers/serve.ts";
+import { AWS_CLI, BOTO3_CLIENT, PYTHON, sdkClient, serveWorld, startServe } from "../helpers/serve.ts";
+import { runCommand } from "../helpers/command.ts";
 
 /** botocore waits 1 s for instance metadata by default, once: too little on a busy test machine. */
 const PATIENT_BOTOCORE = { AWS_METADATA_SERVICE_TIMEOUT: "5", AWS_METADATA_SERVICE_NUM_ATTEMPTS: "3" };
@@ -65,14 +66,14 @@ Deno.test("serve --imds: boto3 reads it, and the JS SDK's fromInstanceMetadata k
     assert.match(serving.stderr(), /Sessions of 8 seconds are too short|Serving credentials/);
     const all: Record<string, string> = { ...w.env, ...PATIENT_BOTOCORE, ...serving.variables };
     const { AWS_EC2_METADATA_DISABLED: _, ...env } = all;
-    const boto3 = await run(PYTHON, [BOTO3_CLIENT, "1", "0", w.sts.url], env);
+    const boto3 = await runCommand(PYTHON, [BOTO3_CLIENT, "1", "0", w.sts.url], { env });
     assert.equal(boto3.code, 0, boto3.stderr + serving.stderr());
     assert.equal(JSON.parse(boto3.stdout).method, "iam-role");
 
     // botocore stretches 8-second instance metadata credentials past their expiry (see src/output/imds.ts),
     // so the run across expiries is the JS SDK's fromInstanceMetadata.
     const started = Date.now();
-    const js = await run(Deno.execPath(), sdkClient("imds", 9, "--pause-ms=2000"), env);
+    const js = await runCommand(Deno.execPath(), sdkClient("imds", 9, "--pause-ms=2000"), { env });
     assert.equal(js.code, 0, js.stderr + serving.stderr());
     assert.ok(Date.now() - started >= 16_000, "the run outlived two 8-second sessions");
     const lines = js.stdout.trim().split("\n").map((line) => JSON.parse(line));

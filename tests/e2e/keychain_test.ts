@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { NO_BUS, runCli } from "../helpers/cli.ts";
-import { startWorld, type World } from "../helpers/world.ts";
+import { providerTable, startWorld, type World } from "../helpers/world.ts";
 import { type Keyring, startKeyring } from "../helpers/keyring.ts";
 import { withCommandLineScan } from "../helpers/cmdlines.ts";
 import { importDataKey, isSealed, unsealEntry } from "../../src/cache/sealed.ts";
@@ -22,18 +22,7 @@ async function world(storage: string, env: Record<string, string> = {}): Promise
   const w = await startWorld({
     roles: [ROLE],
     env,
-    config: ({ idp, sts, agent }) => `
-storage = "${storage}"
-
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-timeout = 60
-agent = ${agent.toml}
-`,
+    config: (servers) => `storage = "${storage}"\n` + providerTable(servers, { role: ROLE, fields: ["timeout = 60"] }),
   });
   return { ...w, cache: join(w.home, ".aws-oidc", "cache") };
 }

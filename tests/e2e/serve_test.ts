@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { runCli } from "../helpers/cli.ts";
 import type { World } from "../helpers/world.ts";
-import { AWS_CLI, BOTO3_CLIENT, PYTHON, run, sdkClient, serveWorld, startServe } from "../helpers/serve.ts";
+import { AWS_CLI, BOTO3_CLIENT, PYTHON, sdkClient, serveWorld, startServe } from "../helpers/serve.ts";
+import { runCommand } from "../helpers/command.ts";
 
 /**
  * The client's environment: the world's, plus what serve printed. Debian 12's AWS CLI (2.9) and boto3 (1.26)
@@ -43,22 +44,24 @@ Deno.test("serve: the AWS CLI, boto3 and the JS SDK's default chain read credent
     assert.ok(!serving.stderr().includes(token), "the token is never printed");
     const env = await clientEnv(w, vars, { forOldSdks: true });
 
-    const cli = await run(AWS_CLI, ["configure", "export-credentials", "--format", "process"], env);
+    const cli = await runCommand(AWS_CLI, ["configure", "export-credentials", "--format", "process"], { env });
     assert.equal(cli.code, 0, cli.stderr);
     const fromCli = JSON.parse(cli.stdout);
     assert.ok(w.sts.issued(fromCli.AccessKeyId, fromCli.SecretAccessKey, fromCli.SessionToken));
-    const identity = await run(AWS_CLI, ["sts", "get-caller-identity", "--endpoint-url", w.sts.url], env);
+    const identity = await runCommand(AWS_CLI, ["sts", "get-caller-identity", "--endpoint-url", w.sts.url], {
+      env: env,
+    });
     assert.equal(identity.code, 0, identity.stderr);
     assert.match(JSON.parse(identity.stdout).Arn, /:assumed-role\/serve\//, "signed with the served credentials");
 
-    const boto3 = await run(PYTHON, [BOTO3_CLIENT, "1", "0", w.sts.url], env);
+    const boto3 = await runCommand(PYTHON, [BOTO3_CLIENT, "1", "0", w.sts.url], { env });
     assert.equal(boto3.code, 0, boto3.stderr);
     const fromBoto3 = JSON.parse(boto3.stdout);
     assert.equal(fromBoto3.method, "container-role");
     assert.match(fromBoto3.Arn, /:assumed-role\/serve\//);
 
     // The JS SDK reads the token file itself.
-    const js = await run(Deno.execPath(), sdkClient("chain", 1), await clientEnv(w, vars));
+    const js = await runCommand(Deno.execPath(), sdkClient("chain", 1), { env: await clientEnv(w, vars) });
     assert.equal(js.code, 0, js.stderr);
     const fromJs = JSON.parse(js.stdout);
     assert.equal(fromJs.accessKeyId, fromCli.AccessKeyId, "one session, served through the cache");
@@ -73,17 +76,19 @@ Deno.test("serve: the AWS CLI, boto3 and the JS SDK's default chain read credent
       403,
     );
     const wrong = { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: "not-the-token" };
-    const refused = await run(AWS_CLI, ["configure", "export-credentials", "--format", "process"], wrong);
+    const refused = await runCommand(AWS_CLI, ["configure", "export-credentials", "--format", "process"], {
+      env: wrong,
+    });
     assert.notEqual(refused.code, 0);
     assert.equal(refused.stdout, "");
     assert.match(refused.stderr, /403/);
     const { AWS_CONTAINER_AUTHORIZATION_TOKEN: _, ...noToken } = env;
-    const missing = await run(PYTHON, [BOTO3_CLIENT, "1", "0"], noToken);
+    const missing = await runCommand(PYTHON, [BOTO3_CLIENT, "1", "0"], { env: noToken });
     assert.notEqual(missing.code, 0);
     assert.equal(missing.stdout, "");
     assert.match(missing.stderr, /401/);
     await Deno.writeTextFile(tokenFile, "not-the-token");
-    const jsWrong = await run(Deno.execPath(), sdkClient("http", 1), await clientEnv(w, vars));
+    const jsWrong = await runCommand(Deno.execPath(), sdkClient("http", 1), { env: await clientEnv(w, vars) });
     assert.notEqual(jsWrong.code, 0);
     assert.equal(jsWrong.stdout, "");
     assert.equal(w.idp.counters.authorizations, 1, "one browser login");
@@ -101,7 +106,7 @@ Deno.test("serve: boto3 crosses the credentials' expiry twice and gets new ones 
   try {
     const started = Date.now();
     const env = await clientEnv(w, serving.variables, { forOldSdks: true });
-    const boto3 = await run(PYTHON, [BOTO3_CLIENT, "9", "2", w.sts.url], env);
+    const boto3 = await runCommand(PYTHON, [BOTO3_CLIENT, "9", "2", w.sts.url], { env });
     assert.equal(boto3.code, 0, boto3.stderr + serving.stderr());
     assert.ok(Date.now() - started >= 16_000, "the run outlived two 8-second sessions");
     const lines = boto3.stdout.trim().split("\n").map((line) => JSON.parse(line));
@@ -137,7 +142,7 @@ Deno.test("serve: once the refresh token is gone, the browser login is announced
     assert.equal(w.idp.counters.authorizations, 2, "a second browser login");
     assert.match(serving.stderr(), /serve: the session for idp needs a new browser login; clients wait for it/);
 
-    const js = await run(Deno.execPath(), sdkClient("chain", 1), await clientEnv(w, serving.variables));
+    const js = await runCommand(Deno.execPath(), sdkClient("chain", 1), { env: await clientEnv(w, serving.variables) });
     assert.equal(js.code, 0, js.stderr);
   } finally {
     await serving.stop();

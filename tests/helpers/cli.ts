@@ -4,13 +4,10 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { type CommandResult, decoded } from "./command.ts";
 
 /** What a CLI run produced; stdout and stderr kept apart. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = CommandResult;
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -88,9 +85,7 @@ export function spawnCli(args: string[], env: Record<string, string>): Deno.Chil
 
 /** Runs `aws-oidc <args>`. */
 export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const output = await spawnCli(args, env).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+  return decoded(await spawnCli(args, env).output());
 }
 
 /**

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 
 /** A running Secret Service. */
-export interface Keyring {
+export interface Keyring extends AsyncDisposable {
   /** Variables that point a process at it: DBUS_SESSION_BUS_ADDRESS, and PATH with the recording shim first. */
   env: Record<string, string>;
   /** The command lines `secret-tool` was run with, one a line. */
@@ -79,6 +79,9 @@ export async function startKeyring(options: { unlocked: boolean }): Promise<Keyr
       await session.stdin.close();
       await session.status;
       await Deno.remove(dir, { recursive: true });
+    },
+    [Symbol.asyncDispose](this: Keyring) {
+      return this.close();
     },
   };
 }
