@@ -8,7 +8,7 @@ import { type IdpOptions, startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { type RoleDefinition, startSts, type StsOptions, type StsStandIn } from "../fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "./chromium.ts";
 import { cleanEnv, makeHome } from "./cli.ts";
-import { removing } from "./temp.ts";
+import { removing } from "./dispose.ts";
 
 /** A web identity trust in the IdP's public client. */
 export interface PublicTrust {

@@ -8,6 +8,7 @@ import { join, relative } from "node:path";
 import { ENTRY, INCLUDES, TARGETS } from "../../scripts/build.ts";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import denoJson from "../../deno.json" with { type: "json" };
+import { removing } from "../helpers/dispose.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "build.ts");
@@ -96,44 +97,38 @@ Deno.test("build: when the runtime cannot be downloaded, one line says so, fast,
   });
   assert.ok(target, `every target's runtime is cached in ${denoDir}/dl: remove one to run this test`);
   const out = await Deno.makeTempDir({ prefix: "aws-oidc-build-" });
-  try {
-    const port = closedPort();
-    const run = await runBuild(["--target", target, "--out", relative(ROOT, out)], {
-      HTTPS_PROXY: `http://127.0.0.1:${port}`,
-      https_proxy: `http://127.0.0.1:${port}`,
-    });
-    assert.equal(run.code, 1, run.stderr);
-    const last = run.stderr.trimEnd().split("\n").at(-1)!;
-    assert.match(
-      last,
-      new RegExp(
-        `^error: Cannot get the Deno runtime \\(denort\\) for ${target} from https://dl\\.deno\\.land/\\S+: .+; `,
-      ),
-    );
-    assert.match(last, /set DENORT_BIN/);
-    assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
-    assert.ok(run.ms < 60_000, `took ${run.ms} ms`);
-    assert.deepEqual([...Deno.readDirSync(out)], [], "no binary, no SHA256SUMS");
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using _out = removing(out);
+  const port = closedPort();
+  const run = await runBuild(["--target", target, "--out", relative(ROOT, out)], {
+    HTTPS_PROXY: `http://127.0.0.1:${port}`,
+    https_proxy: `http://127.0.0.1:${port}`,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const last = run.stderr.trimEnd().split("\n").at(-1)!;
+  assert.match(
+    last,
+    new RegExp(
+      `^error: Cannot get the Deno runtime \\(denort\\) for ${target} from https://dl\\.deno\\.land/\\S+: .+; `,
+    ),
+  );
+  assert.match(last, /set DENORT_BIN/);
+  assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
+  assert.ok(run.ms < 60_000, `took ${run.ms} ms`);
+  assert.deepEqual([...Deno.readDirSync(out)], [], "no binary, no SHA256SUMS");
 });
 
 Deno.test("build: a DENORT_BIN that does not exist is reported in one line", async () => {
   const out = await Deno.makeTempDir({ prefix: "aws-oidc-build-" });
-  try {
-    const run = await runBuild(["--target", Deno.build.target, "--out", relative(ROOT, out)], {
-      DENORT_BIN: join(out, "no-such-denort"),
-    });
-    assert.equal(run.code, 1, run.stderr);
-    assert.match(
-      run.stderr.trimEnd().split("\n").at(-1)!,
-      /^error: Cannot get the Deno runtime \(denort\) .*DENORT_BIN/,
-    );
-    assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using _out = removing(out);
+  const run = await runBuild(["--target", Deno.build.target, "--out", relative(ROOT, out)], {
+    DENORT_BIN: join(out, "no-such-denort"),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr.trimEnd().split("\n").at(-1)!,
+    /^error: Cannot get the Deno runtime \(denort\) .*DENORT_BIN/,
+  );
+  assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
 });
 
 /** One module of `deno info --json`. */
