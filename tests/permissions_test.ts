@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { ENV, PERMISSION_FLAGS, runTask } from "../scripts/permissions.ts";
 import { cleanEnv, makeHome } from "./helpers/cli.ts";
 import { removing } from "./helpers/dispose.ts";
+import { runCommand } from "./helpers/command.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -22,17 +23,14 @@ Deno.test("the aws-oidc task in deno.json runs main.ts with exactly the release 
 Deno.test("the release permission set grants what it declares and refuses an undeclared variable, sys kind, ffi and remote imports", async () => {
   const home = await Deno.makeTempDir({ prefix: "aws-oidc-probe-" });
   await using _home = removing(home);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSION_FLAGS, join(ROOT, "tests", "fixtures", "permission_probe.ts")],
-    env: cleanEnv(home, { PROBE_UNDECLARED: "1", AWS_OIDC_ROLE_ARN: "arn:aws:iam::123456789012:role/r" }),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
+  const output = await runCommand(
+    Deno.execPath(),
+    ["run", "--quiet", ...PERMISSION_FLAGS, join(ROOT, "tests", "fixtures", "permission_probe.ts")],
+    { env: cleanEnv(home, { PROBE_UNDECLARED: "1", AWS_OIDC_ROLE_ARN: "arn:aws:iam::123456789012:role/r" }) },
+  );
+  const stderr = output.stderr;
   assert.equal(output.code, 0, stderr);
-  assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), {
+  assert.deepEqual(JSON.parse(output.stdout), {
     "env HOME": "ok",
     "env AWS_OIDC_ROLE_ARN": "ok",
     "env UNDECLARED": "NotCapable",
@@ -51,17 +49,12 @@ Deno.test("a variable the CLI reads but the set does not declare fails the run, 
   const flags = PERMISSION_FLAGS.map((flag) => flag.startsWith("--allow-env=") ? env : flag);
   const home = await makeHome('region = "us-east-1"\n');
   await using _home = removing(home);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...flags, join(ROOT, "main.ts"), "status"],
+  const output = await runCommand(Deno.execPath(), ["run", "--quiet", ...flags, join(ROOT, "main.ts"), "status"], {
     env: cleanEnv(home),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
+  });
+  const stderr = output.stderr;
   assert.notEqual(output.code, 0, stderr);
   assert.match(stderr, /^error: aws-oidc's permissions do not cover this: Requires env access to "HOME".*report it/);
   assert.equal(stderr.trimEnd().split("\n").length, 1, "one line");
-  assert.equal(new TextDecoder().decode(output.stdout), "");
+  assert.equal(output.stdout, "");
 });

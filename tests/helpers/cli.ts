@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
-import { type CommandResult, decoded } from "./command.ts";
+import { type CommandResult, runCommand } from "./command.ts";
 
 /** What a CLI run produced; stdout and stderr kept apart. */
 export type CliRun = CommandResult;
@@ -83,9 +83,14 @@ export function spawnCli(args: string[], env: Record<string, string>): Deno.Chil
   }).spawn();
 }
 
-/** Runs `aws-oidc <args>`. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return decoded(await spawnCli(args, env).output());
+/** Runs `aws-oidc <args>` with exactly `env` and no stdin; killed after `timeoutMs`, if given. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const [program, ...base] = cliCommand();
+  return runCommand(program, [...base, ...args], { env, cwd: ROOT, timeoutMs: options.timeoutMs });
 }
 
 /**

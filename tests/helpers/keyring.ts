@@ -8,6 +8,7 @@
  * before running the real one, put first on PATH.
  */
 import { join } from "node:path";
+import { runCommand } from "./command.ts";
 
 /** A running Secret Service. */
 export interface Keyring extends AsyncDisposable {
@@ -67,13 +68,7 @@ export async function startKeyring(options: { unlocked: boolean }): Promise<Keyr
     env,
     recorded: async () => (await Deno.readTextFile(record)).split("\n").filter(Boolean),
     async secretTool(...args) {
-      const output = await new Deno.Command("/usr/bin/secret-tool", {
-        args,
-        env,
-        stdin: "null",
-      }).output();
-      const decoder = new TextDecoder();
-      return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+      return await runCommand("/usr/bin/secret-tool", args, { env, inheritEnv: true });
     },
     async close() {
       await session.stdin.close();

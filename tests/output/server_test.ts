@@ -5,6 +5,7 @@ import { type Log, redact } from "../../src/log.ts";
 import { type CredentialServer, startCredentialServer } from "../../src/output/server.ts";
 import { cleanEnv } from "../helpers/cli.ts";
 import { closing, removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLIENT = join(ROOT, "tests", "fixtures", "sdk_container_client.ts");
@@ -265,8 +266,9 @@ interface ChildCall {
 async function runSdkClient(server: CredentialServer, args: string[]): Promise<ChildCall[]> {
   const home = await Deno.makeTempDir({ prefix: "aws-oidc-sdk-client-" });
   await using _home = removing(home);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
+  const output = await runCommand(
+    Deno.execPath(),
+    [
       "run",
       "--quiet",
       "--allow-env",
@@ -276,15 +278,9 @@ async function runSdkClient(server: CredentialServer, args: string[]): Promise<C
       CLIENT,
       ...args,
     ],
-    cwd: ROOT,
-    env: cleanEnv(home, server.variables),
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stdout = new TextDecoder().decode(output.stdout);
-  const stderr = new TextDecoder().decode(output.stderr);
+    { cwd: ROOT, env: cleanEnv(home, server.variables) },
+  );
+  const { stdout, stderr } = output;
   assert.equal(output.code, 0, `child failed:\n${stderr}`);
   assert.ok(!stderr.includes(server.token), "the child's stderr shows the token");
   return stdout.trim().split("\n").map((line) => JSON.parse(line));

@@ -3,6 +3,8 @@
  * reader might treat specially, alone and mixed. Credentials never hold most
  * of them, which is exactly why the quoting must be proven on them.
  */
+import { runCommand } from "../helpers/command.ts";
+
 export const SPECIAL_VALUES: string[] = [
   "plain",
   "it's",
@@ -70,17 +72,12 @@ export async function runWithScript(
   const file = await Deno.makeTempFile({ prefix: "aws-oidc-script-" });
   try {
     await Deno.writeTextFile(file, script);
-    const output = await new Deno.Command(program, {
-      args,
+    const output = await runCommand(program, args, {
       env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/nonexistent", SCRIPT: file, ...env },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
+    });
+    const stderr = output.stderr;
     if (output.code !== 0 || stderr !== "") throw new Error(`${program} exited ${output.code}: ${stderr}`);
-    return new TextDecoder().decode(output.stdout);
+    return output.stdout;
   } finally {
     await Deno.remove(file);
   }

@@ -9,6 +9,7 @@ import { ENTRY, INCLUDES, TARGETS } from "../../scripts/build.ts";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "build.ts");
@@ -26,23 +27,21 @@ async function runBuild(args: string[], env: Record<string, string | undefined>)
     delete base[name];
   }
   const started = performance.now();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", "--allow-run", SCRIPT, ...args],
-    cwd: ROOT,
-    env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
+  const output = await runCommand(
+    Deno.execPath(),
+    ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", "--allow-run", SCRIPT, ...args],
+    {
+      cwd: ROOT,
+      env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >,
+    },
+  );
   return {
     code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stdout: output.stdout,
+    stderr: output.stderr,
     ms: performance.now() - started,
   };
 }
@@ -85,7 +84,7 @@ Deno.test("build --dry-run prints the exact deno compile command of every target
 Deno.test("build: when the runtime cannot be downloaded, one line says so, fast, with no stack trace", async () => {
   // Deno caches each target's runtime in DENO_DIR/dl; pick one that is not there, so a download is needed.
   const denoDir = JSON.parse(
-    new TextDecoder().decode((await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output()).stdout),
+    (await runCommand(Deno.execPath(), ["info", "--json"])).stdout,
   ).denoDir as string;
   const target = TARGETS.filter((t) => t !== Deno.build.target).find((t) => {
     try {
@@ -138,14 +137,9 @@ interface InfoModule {
 }
 
 async function moduleGraph(entry: string): Promise<InfoModule[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout)).modules;
+  const output = await runCommand(Deno.execPath(), ["info", "--json", entry], { cwd: ROOT });
+  assert.equal(output.code, 0, output.stderr);
+  return JSON.parse(output.stdout).modules;
 }
 
 async function sourceFiles(dir: string): Promise<string[]> {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { findOnPath, runTests, SYSTEM_PROGRAMS, type TestCommandDeps } from "../../scripts/test.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "test.ts");
@@ -33,8 +34,8 @@ async function pathWithout(dir: string, without: string[]): Promise<string> {
     assert.ok(target, `${program} is installed here`);
     // A shim (pyenv) needs its own PATH; link the real interpreter it runs.
     if (probe) {
-      const out = await new Deno.Command(target, { args: ["-c", "import sys; print(sys.executable)"] }).output();
-      target = new TextDecoder().decode(out.stdout).trim();
+      const out = await runCommand(target, ["-c", "import sys; print(sys.executable)"]);
+      target = out.stdout.trim();
     }
     await Deno.symlink(target, join(bin, program));
   }
@@ -62,13 +63,18 @@ Deno.test("test command: a missing program without apt names the exact command, 
   await using _dir = removing(dir);
   const { file, marker } = await markerTest(dir);
   const bin = await pathWithout(dir, ["zsh", "fish"]);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
+  const output = await runCommand(Deno.execPath(), [
+    "run",
+    "--allow-env",
+    "--allow-read",
+    "--allow-run",
+    "--allow-sys",
+    SCRIPT,
+    file,
+  ], {
     env: { PATH: bin, HOME: dir },
-    clearEnv: true,
-    stdin: "null",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
+  });
+  const stderr = output.stderr;
   assert.equal(output.code, 1, stderr);
   assert.match(stderr, /the tests need "zsh", "fish", which are not installed; no test was run/);
   const sudo = Deno.uid() === 0 ? "" : "sudo ";
@@ -80,11 +86,16 @@ Deno.test("test command: with every program there, it runs the tests it is given
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
   await using _dir = removing(dir);
   const { file, marker } = await markerTest(dir);
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
-    stdin: "null",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  const output = await runCommand(Deno.execPath(), [
+    "run",
+    "--allow-env",
+    "--allow-read",
+    "--allow-run",
+    "--allow-sys",
+    SCRIPT,
+    file,
+  ]);
+  assert.equal(output.code, 0, output.stderr);
   assert.ok(exists(marker), "the test ran");
 });
 
