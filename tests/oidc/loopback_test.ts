@@ -258,14 +258,10 @@ Deno.test("with localhost the listener holds its port on ::1 too, so no other pr
 });
 
 Deno.test("with localhost and a fixed port already held on ::1, the login refuses clearly", () => {
-  const squatter = Deno.listen({ hostname: "::1", port: 0 });
+  using squatter = Deno.listen({ hostname: "::1", port: 0 });
   const port = (squatter.addr as Deno.NetAddr).port;
-  try {
-    assert.throws(
-      () => startLoopbackListener(`http://localhost:${port}/auth/callback`),
-      (error: Error) => /Cannot listen on \[::1\]:\d+ .*another program holds it/.test(error.message),
-    );
-  } finally {
-    squatter.close();
-  }
+  assert.throws(
+    () => startLoopbackListener(`http://localhost:${port}/auth/callback`),
+    (error: Error) => /Cannot listen on \[::1\]:\d+ .*another program holds it/.test(error.message),
+  );
 });
