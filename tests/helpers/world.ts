@@ -34,7 +34,10 @@ export interface WorldOptions {
   env?: Record<string, string>;
 }
 
-/** The running world. */
+/**
+ * The running world. Disposing of it calls its `close`, so a world extended as `{ ...world, close() {…} }` is
+ * disposed of through the new `close`.
+ */
 export interface World extends AsyncDisposable {
   idp: TestIdp;
   sts: StsStandIn;
