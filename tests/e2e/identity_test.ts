@@ -9,6 +9,7 @@ import { cliCommandLine, runCli } from "../helpers/cli.ts";
 import { converse } from "../helpers/pty.ts";
 import { providerTable, withWorld } from "../helpers/world.ts";
 import { startSts } from "../fixtures/sts.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/identity";
 const OTHER = "arn:aws:iam::123456789012:role/other";
@@ -42,11 +43,10 @@ Deno.test("regression: a role picked on a terminal is not recorded for runs with
 });
 
 Deno.test("regression: endpoint_url of the profile in AWS_PROFILE never receives the token", async () => {
-  const rogue = await startSts({ providers: [], roles: [] });
-  try {
-    await withWorld({
-      roles: [ROLE],
-      config: ({ idp, agent }) => `
+  await using rogue = await startSts({ providers: [], roles: [] });
+  await withWorld({
+    roles: [ROLE],
+    config: ({ idp, agent }) => `
 [[AuthProvider]]
 name = "idp"
 role_arn = "${ROLE}"
@@ -54,23 +54,20 @@ provider_url = "${idp.issuer}"
 client_id = "${idp.publicClientId}"
 agent = ${agent.toml}
 `,
-      awsConfig: "",
-    }, async ({ env, home }) => {
-      await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${rogue.url}\n`);
-      const run = await runCli(["auth", "idp"], { ...env, AWS_PROFILE: "rogue" });
-      assert.equal(rogue.counters.requests, 0, "the profile's endpoint got nothing");
-      assert.equal(run.code, 1, run.stdout);
-      assert.equal(run.stdout, "");
-      assert.match(run.stderr, /sts\.us-east-1\.amazonaws\.com/, "the error names the endpoint aws-oidc chose");
-      const doctor = await runCli(["doctor"], { ...env, AWS_PROFILE: "rogue" });
-      assert.match(
-        doctor.stdout,
-        /STS endpoint "https:\/\/sts\.us-east-1\.amazonaws\.com" \(from the default for region "us-east-1", for "idp"\)/,
-      );
-    });
-  } finally {
-    await rogue.close();
-  }
+    awsConfig: "",
+  }, async ({ env, home }) => {
+    await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${rogue.url}\n`);
+    const run = await runCli(["auth", "idp"], { ...env, AWS_PROFILE: "rogue" });
+    assert.equal(rogue.counters.requests, 0, "the profile's endpoint got nothing");
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /sts\.us-east-1\.amazonaws\.com/, "the error names the endpoint aws-oidc chose");
+    const doctor = await runCli(["doctor"], { ...env, AWS_PROFILE: "rogue" });
+    assert.match(
+      doctor.stdout,
+      /STS endpoint "https:\/\/sts\.us-east-1\.amazonaws\.com" \(from the default for region "us-east-1", for "idp"\)/,
+    );
+  });
 });
 
 Deno.test("regression: exec and doctor keep global options before auth in a credential_process line", async () => {
@@ -130,12 +127,12 @@ Deno.test("regression: logout with a node-local cache ends the session in the sh
 
 /** Runs `mount` with `args`; fails the test loudly when it cannot (the test needs root, as CI has). */
 async function mount(...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("mount", { args, stdout: "null", stderr: "piped" }).output();
-  if (code !== 0) throw new Error(`mount ${args.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);
+  const { code, stderr } = await runCommand("mount", args);
+  if (code !== 0) throw new Error(`mount ${args.join(" ")} failed: ${stderr}`);
 }
 
 async function umount(path: string): Promise<void> {
-  await new Deno.Command("umount", { args: [path], stdout: "null", stderr: "null" }).output();
+  await runCommand("umount", [path]);
 }
 
 Deno.test("regression: a full or read-only cache still prints the credentials, with one warning", async () => {
