@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { findOnPath, runTests, SYSTEM_PROGRAMS, type TestCommandDeps } from "../../scripts/test.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { removing } from "../helpers/dispose.ts";
-import { runCommand } from "../helpers/command.ts";
+import { type CommandOptions, type CommandResult, runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "test.ts");
@@ -42,6 +42,15 @@ async function pathWithout(dir: string, without: string[]): Promise<string> {
   return bin;
 }
 
+/** Runs scripts/test.ts (as the test task does) on `file`. */
+function runTestScript(file: string, options: CommandOptions = {}): Promise<CommandResult> {
+  return runCommand(
+    Deno.execPath(),
+    ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
+    options,
+  );
+}
+
 function exists(path: string): boolean {
   try {
     Deno.statSync(path);
@@ -63,17 +72,7 @@ Deno.test("test command: a missing program without apt names the exact command, 
   await using _dir = removing(dir);
   const { file, marker } = await markerTest(dir);
   const bin = await pathWithout(dir, ["zsh", "fish"]);
-  const output = await runCommand(Deno.execPath(), [
-    "run",
-    "--allow-env",
-    "--allow-read",
-    "--allow-run",
-    "--allow-sys",
-    SCRIPT,
-    file,
-  ], {
-    env: { PATH: bin, HOME: dir },
-  });
+  const output = await runTestScript(file, { env: { PATH: bin, HOME: dir } });
   const stderr = output.stderr;
   assert.equal(output.code, 1, stderr);
   assert.match(stderr, /the tests need "zsh", "fish", which are not installed; no test was run/);
@@ -86,15 +85,7 @@ Deno.test("test command: with every program there, it runs the tests it is given
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
   await using _dir = removing(dir);
   const { file, marker } = await markerTest(dir);
-  const output = await runCommand(Deno.execPath(), [
-    "run",
-    "--allow-env",
-    "--allow-read",
-    "--allow-run",
-    "--allow-sys",
-    SCRIPT,
-    file,
-  ]);
+  const output = await runTestScript(file);
   assert.equal(output.code, 0, output.stderr);
   assert.ok(exists(marker), "the test ran");
 });
