@@ -1,20 +1,14 @@
 import assert from "node:assert/strict";
 import { cachedEksToken } from "../src/fast_eks.ts";
+import { runCommand } from "./helpers/command.ts";
 
 Deno.test("the eks-token fast path loads no npm package", async () => {
   const script = `import { cachedEksToken } from ${JSON.stringify(new URL("../src/fast_eks.ts", import.meta.url).href)};
 if (typeof cachedEksToken !== "function") Deno.exit(3);`;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--no-npm", "--quiet", "--allow-read", "--allow-env", "-"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = output.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(script));
-  await writer.close();
-  const result = await output.output();
-  assert.equal(result.code, 0, new TextDecoder().decode(result.stderr));
+  const result = await runCommand(Deno.execPath(), ["run", "--no-npm", "--quiet", "--allow-read", "--allow-env", "-"], {
+    stdin: script,
+  });
+  assert.equal(result.code, 0, result.stderr);
 });
 
 Deno.test("flags that need the full CLI, a missing cluster or an unknown API version bypass the eks-token fast path", () => {

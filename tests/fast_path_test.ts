@@ -4,6 +4,7 @@ import { cachedAuth } from "../src/fast_path.ts";
 import { join } from "node:path";
 import { CACHE_VERSION } from "../src/cache/keys.ts";
 import { recordingServices, runInProcess } from "./helpers/services.ts";
+import { removing } from "./helpers/dispose.ts";
 
 Deno.test("the fast index fingerprint changes with the arguments, the relevant environment and the config", () => {
   const config = 'region = "us-east-1"\n';
@@ -103,30 +104,27 @@ Deno.test(`fast path fuzzed: expired, other version, wrong shape, vanished, afte
         d.sub = "mallory";
       })],
   ];
-  try {
-    for (let round = 0; round < 200; round++) {
-      await restore();
-      const [label, mutate] = pick(mutations);
-      await mutate();
-      let answer: string | undefined;
-      try {
-        answer = cachedAuth(["p"], env);
-      } catch (error) {
-        assert.fail(`seed ${FUZZ_SEED}, round ${round} (${label}): the fast path threw ${error}`);
-      }
-      // A harmless change (a field it does not read) may still be served, but only the very answer cached.
-      if (answer !== undefined) assert.equal(answer, json, `seed ${FUZZ_SEED}, round ${round} (${label})`);
-      if (label !== "a field of the wrong shape" && label !== "a field missing" && label !== "another format version") {
-        assert.equal(answer, undefined, `seed ${FUZZ_SEED}, round ${round} (${label}) was served`);
-      }
-    }
+  await using _home = removing(home);
+  for (let round = 0; round < 200; round++) {
     await restore();
-    assert.equal(cachedAuth(["p"], env), json);
-    const logout = await runInProcess(["logout", "p"], env, recordingServices());
-    // idp.example cannot be reached to revoke (exit 1), but the local session is gone all the same.
-    assert.match(logout.stderr, /Logged out of "p": removed 2 cache files/);
-    assert.equal(cachedAuth(["p"], env), undefined, "after logout");
-  } finally {
-    await Deno.remove(home, { recursive: true });
+    const [label, mutate] = pick(mutations);
+    await mutate();
+    let answer: string | undefined;
+    try {
+      answer = cachedAuth(["p"], env);
+    } catch (error) {
+      assert.fail(`seed ${FUZZ_SEED}, round ${round} (${label}): the fast path threw ${error}`);
+    }
+    // A harmless change (a field it does not read) may still be served, but only the very answer cached.
+    if (answer !== undefined) assert.equal(answer, json, `seed ${FUZZ_SEED}, round ${round} (${label})`);
+    if (label !== "a field of the wrong shape" && label !== "a field missing" && label !== "another format version") {
+      assert.equal(answer, undefined, `seed ${FUZZ_SEED}, round ${round} (${label}) was served`);
+    }
   }
+  await restore();
+  assert.equal(cachedAuth(["p"], env), json);
+  const logout = await runInProcess(["logout", "p"], env, recordingServices());
+  // idp.example cannot be reached to revoke (exit 1), but the local session is gone all the same.
+  assert.match(logout.stderr, /Logged out of "p": removed 2 cache files/);
+  assert.equal(cachedAuth(["p"], env), undefined, "after logout");
 });

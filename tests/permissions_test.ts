@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ENV, PERMISSION_FLAGS, runTask } from "../scripts/permissions.ts";
 import { cleanEnv, makeHome } from "./helpers/cli.ts";
+import { removing } from "./helpers/dispose.ts";
+import { runCommand } from "./helpers/command.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
@@ -20,31 +22,25 @@ Deno.test("the aws-oidc task in deno.json runs main.ts with exactly the release 
 
 Deno.test("the release permission set grants what it declares and refuses an undeclared variable, sys kind, ffi and remote imports", async () => {
   const home = await Deno.makeTempDir({ prefix: "aws-oidc-probe-" });
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", ...PERMISSION_FLAGS, join(ROOT, "tests", "fixtures", "permission_probe.ts")],
-      env: cleanEnv(home, { PROBE_UNDECLARED: "1", AWS_OIDC_ROLE_ARN: "arn:aws:iam::123456789012:role/r" }),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, stderr);
-    assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), {
-      "env HOME": "ok",
-      "env AWS_OIDC_ROLE_ARN": "ok",
-      "env UNDECLARED": "NotCapable",
-      "env all": "NotCapable",
-      "sys osRelease": "ok",
-      "sys hostname": "NotCapable",
-      "sys networkInterfaces": "NotCapable",
-      "remote import": "refused by --no-remote",
-      ffi: "prompt",
-    });
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  const output = await runCommand(
+    Deno.execPath(),
+    ["run", "--quiet", ...PERMISSION_FLAGS, join(ROOT, "tests", "fixtures", "permission_probe.ts")],
+    { env: cleanEnv(home, { PROBE_UNDECLARED: "1", AWS_OIDC_ROLE_ARN: "arn:aws:iam::123456789012:role/r" }) },
+  );
+  const stderr = output.stderr;
+  assert.equal(output.code, 0, stderr);
+  assert.deepEqual(JSON.parse(output.stdout), {
+    "env HOME": "ok",
+    "env AWS_OIDC_ROLE_ARN": "ok",
+    "env UNDECLARED": "NotCapable",
+    "env all": "NotCapable",
+    "sys osRelease": "ok",
+    "sys hostname": "NotCapable",
+    "sys networkInterfaces": "NotCapable",
+    "remote import": "refused by --no-remote",
+    ffi: "prompt",
+  });
 });
 
 Deno.test("a variable the CLI reads but the set does not declare fails the run, loudly", async () => {
@@ -52,21 +48,13 @@ Deno.test("a variable the CLI reads but the set does not declare fails the run, 
   const env = `--allow-env=${ENV.filter((name) => name !== "HOME").join(",")}`;
   const flags = PERMISSION_FLAGS.map((flag) => flag.startsWith("--allow-env=") ? env : flag);
   const home = await makeHome('region = "us-east-1"\n');
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", ...flags, join(ROOT, "main.ts"), "status"],
-      env: cleanEnv(home),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.notEqual(output.code, 0, stderr);
-    assert.match(stderr, /^error: aws-oidc's permissions do not cover this: Requires env access to "HOME".*report it/);
-    assert.equal(stderr.trimEnd().split("\n").length, 1, "one line");
-    assert.equal(new TextDecoder().decode(output.stdout), "");
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  const output = await runCommand(Deno.execPath(), ["run", "--quiet", ...flags, join(ROOT, "main.ts"), "status"], {
+    env: cleanEnv(home),
+  });
+  const stderr = output.stderr;
+  assert.notEqual(output.code, 0, stderr);
+  assert.match(stderr, /^error: aws-oidc's permissions do not cover this: Requires env access to "HOME".*report it/);
+  assert.equal(stderr.trimEnd().split("\n").length, 1, "one line");
+  assert.equal(output.stdout, "");
 });

@@ -135,48 +135,43 @@ Deno.test("listRoles: every page through the SDK, signed; refusals keep the AWS 
     name: `role-${i}`,
     trustPolicy: { Version: "2012-10-17", Statement: [statement({ StringEquals: { [CLAIM]: `c${i}` } })] },
   }));
-  const iam = await startIam({ roles, pageSize: 2 });
-  const denied = await startIam({ roles, denyListRoles: true });
-  try {
-    const pages: number[] = [];
-    const listed = await listRoles({
+  await using iam = await startIam({ roles, pageSize: 2 });
+  await using denied = await startIam({ roles, denyListRoles: true });
+  const pages: number[] = [];
+  const listed = await listRoles({
+    region: "us-east-1",
+    endpoint: iam.url,
+    credentials: IAM_TEST_KEYS,
+    onPage: (_, count) => pages.push(count),
+  });
+  assert.deepEqual(listed.map((r) => r.roleName), roles.map((r) => r.name));
+  assert.deepEqual(pages, [2, 2, 1]);
+  assert.equal(iam.counters.listRoles, 3);
+  assert.equal(iam.markers[0], null);
+  assert.equal(listed[3].arn, "arn:aws:iam::123456789012:role/role-3");
+  assert.deepEqual(
+    matchRole(listed[3], { claim: CLAIM, clientId: "c3" })?.conditions,
+    [{ operator: "StringEquals", value: "c3" }],
+  );
+
+  const refusal = async (endpoint: string, secretAccessKey: string, pattern: RegExp, hint: RegExp) => {
+    const error = await listRoles({
       region: "us-east-1",
-      endpoint: iam.url,
-      credentials: IAM_TEST_KEYS,
-      onPage: (_, count) => pages.push(count),
-    });
-    assert.deepEqual(listed.map((r) => r.roleName), roles.map((r) => r.name));
-    assert.deepEqual(pages, [2, 2, 1]);
-    assert.equal(iam.counters.listRoles, 3);
-    assert.equal(iam.markers[0], null);
-    assert.equal(listed[3].arn, "arn:aws:iam::123456789012:role/role-3");
-    assert.deepEqual(
-      matchRole(listed[3], { claim: CLAIM, clientId: "c3" })?.conditions,
-      [{ operator: "StringEquals", value: "c3" }],
-    );
+      endpoint,
+      credentials: { ...IAM_TEST_KEYS, secretAccessKey },
+    }).then(() => undefined, (e) => e);
+    assert.ok(error instanceof AwsOidcError, String(error));
+    assert.match(error.message, pattern);
+    assert.match(error.hint ?? "", hint);
+  };
+  await refusal(iam.url, "wrong", /IAM refused ListRoles \(SignatureDoesNotMatch\)/, /secret access key/);
+  await refusal(denied.url, IAM_TEST_KEYS.secretAccessKey, /\(AccessDenied\).*iam:ListRoles/, /iam:ListRoles/);
 
-    const refusal = async (endpoint: string, secretAccessKey: string, pattern: RegExp, hint: RegExp) => {
-      const error = await listRoles({
-        region: "us-east-1",
-        endpoint,
-        credentials: { ...IAM_TEST_KEYS, secretAccessKey },
-      }).then(() => undefined, (e) => e);
-      assert.ok(error instanceof AwsOidcError, String(error));
-      assert.match(error.message, pattern);
-      assert.match(error.hint ?? "", hint);
-    };
-    await refusal(iam.url, "wrong", /IAM refused ListRoles \(SignatureDoesNotMatch\)/, /secret access key/);
-    await refusal(denied.url, IAM_TEST_KEYS.secretAccessKey, /\(AccessDenied\).*iam:ListRoles/, /iam:ListRoles/);
-
-    const unsigned = await fetch(iam.url, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: "Action=ListRoles&Version=2010-05-08",
-    });
-    assert.equal(unsigned.status, 403);
-    assert.match(await unsigned.text(), /MissingAuthenticationToken/);
-  } finally {
-    await iam.close();
-    await denied.close();
-  }
+  const unsigned = await fetch(iam.url, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "Action=ListRoles&Version=2010-05-08",
+  });
+  assert.equal(unsigned.status, 403);
+  assert.match(await unsigned.text(), /MissingAuthenticationToken/);
 });

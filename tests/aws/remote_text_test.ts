@@ -20,27 +20,23 @@ function hostileSts(): Deno.HttpServer<Deno.NetAddr> {
 }
 
 Deno.test("STS error text with escape sequences reaches the log without them", async () => {
-  const server = hostileSts();
-  try {
-    const error = await assumeRoleWithWebIdentity({
-      roleArn: "arn:aws:iam::123456789012:role/deploy",
-      webIdentityToken: "x".repeat(40),
-      roleSessionName: "s",
-      durationSeconds: 3600,
-      region: "us-east-1",
-      endpoint: `http://127.0.0.1:${server.addr.port}`,
-    }).then(() => undefined, (e) => e);
-    assert.ok(error instanceof Error);
-    // deno-lint-ignore no-control-regex -- the point of the test
-    assert.doesNotMatch(error.message, /[\x00-\x1f\x7f-\x9f]/);
-    assert.match(error.message, /AccessDenied/);
-    const lines: string[] = [];
-    createLog({ debug: true, stderr: (t) => lines.push(t), terminal: undefined }).info(renderError(error, true));
-    // deno-lint-ignore no-control-regex -- the point of the test
-    assert.doesNotMatch(lines.join("").replaceAll("\n", ""), /[\x00-\x1f\x7f-\x9f]/);
-  } finally {
-    await server.shutdown();
-  }
+  await using server = hostileSts();
+  const error = await assumeRoleWithWebIdentity({
+    roleArn: "arn:aws:iam::123456789012:role/deploy",
+    webIdentityToken: "x".repeat(40),
+    roleSessionName: "s",
+    durationSeconds: 3600,
+    region: "us-east-1",
+    endpoint: `http://127.0.0.1:${server.addr.port}`,
+  }).then(() => undefined, (e) => e);
+  assert.ok(error instanceof Error);
+  // deno-lint-ignore no-control-regex -- the point of the test
+  assert.doesNotMatch(error.message, /[\x00-\x1f\x7f-\x9f]/);
+  assert.match(error.message, /AccessDenied/);
+  const lines: string[] = [];
+  createLog({ debug: true, stderr: (t) => lines.push(t), terminal: undefined }).info(renderError(error, true));
+  // deno-lint-ignore no-control-regex -- the point of the test
+  assert.doesNotMatch(lines.join("").replaceAll("\n", ""), /[\x00-\x1f\x7f-\x9f]/);
 });
 
 Deno.test("every line a log writes loses its control characters, whatever produced it", () => {

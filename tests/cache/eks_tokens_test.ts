@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { eksIndexName, type EksTokenEntry, getEksToken, servableEksToken } from "../../src/cache/eks_tokens.ts";
 import { openCacheStore } from "../../src/cache/store.ts";
 import type { CredentialEntry, TokenEntry } from "../../src/cache/entries.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const NOW = Date.parse("2030-01-01T10:00:00Z");
 const V1 = "client.authentication.k8s.io/v1";
@@ -99,46 +100,43 @@ Deno.test("eksIndexName: changes with the arguments, API version, config, AWS co
 
 Deno.test("getEksToken: signs on a miss and stores; serves the stored token; --no-cache and new credentials sign anew", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-eks-cache-" });
-  try {
-    const store = await openCacheStore(join(dir, "cache"));
-    const credentialsFile = "credentials-0123.json";
-    let now = NOW;
-    let credentials = { ...CREDENTIALS, accessKeyId: "ASIAONE" };
-    await store.write(credentialsFile, { ...credentials });
-    await store.write("tokens-0123.json", { ...TOKENS });
-    const signed: string[] = [];
-    const source = {
-      store,
-      tokensFile: "tokens-0123.json",
-      credentials: () => Promise.resolve(credentials),
-      sign: (signer: CredentialEntry) => {
-        signed.push(signer.accessKeyId);
-        return Promise.resolve({ token: `k8s-aws-v1.${signed.length}`, expiresAt: new Date(now + 14 * 60_000) });
-      },
-      now: () => now,
-    };
-    const request = {
-      credentials: credentialsFile,
-      cluster: "prod",
-      region: "eu-west-1",
-      endpoint: "e",
-      apiVersion: V1,
-    };
-    const first = await getEksToken(request, source);
-    assert.equal(first.entry.token, "k8s-aws-v1.1");
-    assert.match(first.file, /^eks-token-[0-9a-f]{32}\.json$/);
-    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.1", "from the cache");
-    assert.equal((await getEksToken({ ...request, cluster: "staging" }, source)).entry.token, "k8s-aws-v1.2");
-    assert.equal((await getEksToken(request, source, { noCache: true })).entry.token, "k8s-aws-v1.3");
-    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.3", "the --no-cache result was stored");
+  await using _dir = removing(dir);
+  const store = await openCacheStore(join(dir, "cache"));
+  const credentialsFile = "credentials-0123.json";
+  let now = NOW;
+  let credentials = { ...CREDENTIALS, accessKeyId: "ASIAONE" };
+  await store.write(credentialsFile, { ...credentials });
+  await store.write("tokens-0123.json", { ...TOKENS });
+  const signed: string[] = [];
+  const source = {
+    store,
+    tokensFile: "tokens-0123.json",
+    credentials: () => Promise.resolve(credentials),
+    sign: (signer: CredentialEntry) => {
+      signed.push(signer.accessKeyId);
+      return Promise.resolve({ token: `k8s-aws-v1.${signed.length}`, expiresAt: new Date(now + 14 * 60_000) });
+    },
+    now: () => now,
+  };
+  const request = {
+    credentials: credentialsFile,
+    cluster: "prod",
+    region: "eu-west-1",
+    endpoint: "e",
+    apiVersion: V1,
+  };
+  const first = await getEksToken(request, source);
+  assert.equal(first.entry.token, "k8s-aws-v1.1");
+  assert.match(first.file, /^eks-token-[0-9a-f]{32}\.json$/);
+  assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.1", "from the cache");
+  assert.equal((await getEksToken({ ...request, cluster: "staging" }, source)).entry.token, "k8s-aws-v1.2");
+  assert.equal((await getEksToken(request, source, { noCache: true })).entry.token, "k8s-aws-v1.3");
+  assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.3", "the --no-cache result was stored");
 
-    credentials = { ...credentials, accessKeyId: "ASIATWO" };
-    await store.write(credentialsFile, { ...credentials });
-    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.4", "signed by other credentials");
-    now += 13 * 60_000 + 1;
-    assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.5", "less than a minute left");
-    assert.deepEqual(signed, ["ASIAONE", "ASIAONE", "ASIAONE", "ASIATWO", "ASIATWO"]);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  credentials = { ...credentials, accessKeyId: "ASIATWO" };
+  await store.write(credentialsFile, { ...credentials });
+  assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.4", "signed by other credentials");
+  now += 13 * 60_000 + 1;
+  assert.equal((await getEksToken(request, source)).entry.token, "k8s-aws-v1.5", "less than a minute left");
+  assert.deepEqual(signed, ["ASIAONE", "ASIAONE", "ASIAONE", "ASIATWO", "ASIATWO"]);
 });

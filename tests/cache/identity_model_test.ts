@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cachedAuth } from "../../src/fast_path.ts";
 import { recordingServices as services, runInProcess } from "../helpers/services.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const SEED = Number(Deno.env.get("AWS_OIDC_MODEL_SEED") ?? Math.floor(Math.random() * 2 ** 31));
 const PAIRS = 2 * 13;
@@ -200,62 +201,57 @@ Deno.test(`model: no cached answer is served for an invocation that differs in o
   for (let round = 0; round < PAIRS; round++) {
     const field = FIELDS[round % FIELDS.length];
     const home = await Deno.makeTempDir({ prefix: "aws-oidc-model-" });
-    try {
-      await Deno.mkdir(join(home, ".aws-oidc"));
-      await Deno.mkdir(join(home, ".aws"));
-      await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${ENDPOINTS[1]}\n`);
-      const fixtures = services();
-      const invocations = pair(field, pick);
-      const argvOf = (invocation: Invocation) => {
-        const configPath = join(home, ".aws-oidc", invocation.configName);
-        const flags = Object.entries(invocation.flags).flatMap(([flag, value]) =>
-          flag === "--node-local-cache" ? [flag, join(home, value)] : [flag, value]
-        );
-        const config = invocation.configName === "config" ? [] : ["--config", configPath];
-        return ["auth", invocation.provider, ...config, ...flags];
-      };
-      for (const invocation of invocations) {
-        await Deno.writeTextFile(join(home, ".aws-oidc", invocation.configName), toml(invocation.tables));
+    await using _home = removing(home);
+    await Deno.mkdir(join(home, ".aws-oidc"));
+    await Deno.mkdir(join(home, ".aws"));
+    await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${ENDPOINTS[1]}\n`);
+    const fixtures = services();
+    const invocations = pair(field, pick);
+    const argvOf = (invocation: Invocation) => {
+      const configPath = join(home, ".aws-oidc", invocation.configName);
+      const flags = Object.entries(invocation.flags).flatMap(([flag, value]) =>
+        flag === "--node-local-cache" ? [flag, join(home, value)] : [flag, value]
+      );
+      const config = invocation.configName === "config" ? [] : ["--config", configPath];
+      return ["auth", invocation.provider, ...config, ...flags];
+    };
+    for (const invocation of invocations) {
+      await Deno.writeTextFile(join(home, ".aws-oidc", invocation.configName), toml(invocation.tables));
+    }
+    // One answers first, then the other asks (a chance to be served the wrong answer), then anything.
+    const first = pick([0, 1]);
+    const steps: [number, "full" | "fast" | "no-cache"][] = [
+      [first, "full"],
+      [1 - first, pick(["full", "fast"] as const)],
+      ...Array.from(
+        { length: 4 },
+        (): [number, "full" | "fast" | "no-cache"] => [pick([0, 1]), pick(["full", "fast", "no-cache"] as const)],
+      ),
+    ];
+    const trace: string[] = [];
+    for (const [which, path] of steps) {
+      const invocation = invocations[which];
+      const argv = [...argvOf(invocation), ...(path === "no-cache" ? ["--no-cache"] : [])];
+      const environment: Record<string, string> = { HOME: home, ...invocation.env };
+      const env = (name: string) => environment[name];
+      trace.push(`${path} ${which === 0 ? "A" : "B"}: ${argv.join(" ")} ${JSON.stringify(invocation.env)}`);
+      let output: string | undefined;
+      if (path === "fast") {
+        output = cachedAuth(argv.slice(1), env);
+        if (output === undefined) continue;
+        served.fast++;
+      } else {
+        const run = await runInProcess(argv, env, fixtures);
+        assert.equal(run.code, 0, `${trace.join("\n")}\n${run.stderr}`);
+        output = run.stdout;
+        served.full++;
       }
-      // One answers first, then the other asks (a chance to be served the wrong answer), then anything.
-      const first = pick([0, 1]);
-      const steps: [number, "full" | "fast" | "no-cache"][] = [
-        [first, "full"],
-        [1 - first, pick(["full", "fast"] as const)],
-        ...Array.from(
-          { length: 4 },
-          (): [number, "full" | "fast" | "no-cache"] => [pick([0, 1]), pick(["full", "fast", "no-cache"] as const)],
-        ),
-      ];
-      const trace: string[] = [];
-      for (const [which, path] of steps) {
-        const invocation = invocations[which];
-        const argv = [...argvOf(invocation), ...(path === "no-cache" ? ["--no-cache"] : [])];
-        const environment: Record<string, string> = { HOME: home, ...invocation.env };
-        const env = (name: string) => environment[name];
-        trace.push(`${path} ${which === 0 ? "A" : "B"}: ${argv.join(" ")} ${JSON.stringify(invocation.env)}`);
-        let output: string | undefined;
-        if (path === "fast") {
-          output = cachedAuth(argv.slice(1), env);
-          if (output === undefined) continue;
-          served.fast++;
-        } else {
-          const run = await runInProcess(argv, env, fixtures);
-          assert.equal(run.code, 0, `${trace.join("\n")}\n${run.stderr}`);
-          output = run.stdout;
-          served.full++;
-        }
-        const key = JSON.parse(output).AccessKeyId;
-        assert.deepEqual(
-          fixtures.minted.get(key),
-          expected(invocation),
-          `seed ${SEED}, pair ${round} (${invocation.label}): ${key} was minted for another request\n${
-            trace.join("\n")
-          }`,
-        );
-      }
-    } finally {
-      await Deno.remove(home, { recursive: true });
+      const key = JSON.parse(output).AccessKeyId;
+      assert.deepEqual(
+        fixtures.minted.get(key),
+        expected(invocation),
+        `seed ${SEED}, pair ${round} (${invocation.label}): ${key} was minted for another request\n${trace.join("\n")}`,
+      );
     }
   }
   assert.ok(served.fast > 0 && served.full > 0, `both paths answered (${JSON.stringify(served)})`);

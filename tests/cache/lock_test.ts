@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { withLock } from "../../src/cache/lock.ts";
+import { runCommand } from "../helpers/command.ts";
 
 async function mount(...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("mount", { args, stdout: "null", stderr: "piped" }).output();
+  const { code, stderr } = await runCommand("mount", args);
   if (code !== 0) {
-    throw new Error(`mount ${args.join(" ")} failed (this test needs root): ${new TextDecoder().decode(stderr)}`);
+    throw new Error(`mount ${args.join(" ")} failed (this test needs root): ${stderr}`);
   }
 }
 
@@ -36,7 +37,7 @@ Deno.test("a lock beside a read-only cache falls back to a private lock director
     assert.equal((await Deno.stat(fallbacks[0].replace(/\/[^/]+$/, ""))).mode! & 0o777, 0o700);
     await Deno.remove(fallbacks[0]);
   } finally {
-    await new Deno.Command("umount", { args: [dir], stdout: "null", stderr: "null" }).output();
+    await runCommand("umount", [dir]);
     await Deno.remove(dir, { recursive: true });
   }
 });

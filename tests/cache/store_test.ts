@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { CACHE_VERSION } from "../../src/cache/keys.ts";
 import { cacheDir, type CacheStore, openCacheStore } from "../../src/cache/store.ts";
 import { AwsOidcError } from "../../src/errors.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const onWindows = Deno.build.os === "windows";
 const NAME = "tokens-0123456789abcdef0123456789abcdef.json";
@@ -9,11 +10,8 @@ const NAME = "tokens-0123456789abcdef0123456789abcdef.json";
 /** A fresh temp directory holding a cache directory, removed afterwards. */
 async function withTempDir(run: (root: string) => Promise<void>): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "aws-oidc-cache-" });
-  try {
-    await run(root);
-  } finally {
-    await Deno.remove(root, { recursive: true });
-  }
+  await using _root = removing(root);
+  await run(root);
 }
 
 async function withStore(run: (store: CacheStore, problems: string[]) => Promise<void>): Promise<void> {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createLog } from "../../src/log.ts";
 import type { CliContext } from "../../src/cli/context.ts";
 import type { CredentialEntry, TokenEntry } from "../../src/cache/entries.ts";
+import { removing } from "../helpers/dispose.ts";
 
 /** A context, what it printed, and where its cache lives. */
 export interface TestCli {
@@ -31,11 +32,8 @@ export async function withCli(config: string, fn: (cli: TestCli) => Promise<void
     stdout: (text) => stdout.push(text),
     makeLog: (options) => createLog({ ...options, stderr: (text) => stderr.push(text), terminal: undefined }),
   };
-  try {
-    await fn({ context, stdout, stderr, home, cacheDir: join(home, ".aws-oidc", "cache") });
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  await fn({ context, stdout, stderr, home, cacheDir: join(home, ".aws-oidc", "cache") });
 }
 
 /** A config with the providers "google" and "alias" (same issuer and client) and "other". */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { runCli } from "../helpers/cli.ts";
-import { withWorld } from "../helpers/world.ts";
+import { providerTable, withWorld } from "../helpers/world.ts";
 
 const HUB = "arn:aws:iam::123456789012:role/hub";
 const SPOKE = "arn:aws:iam::123456789012:role/spoke";
@@ -15,17 +15,8 @@ Deno.test("chain = [spoke]: AssumeRole signed with the web identity credentials;
       { arn: SPOKE, trustedRoles: [HUB] },
       { arn: CLOSED, trustedRoles: [] },
     ],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "hub"
-role_arn = "${HUB}"
-duration = 7200
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-chain = ["${SPOKE}"]
-agent = ${agent.toml}
-`,
+    config: (servers) =>
+      providerTable(servers, { name: "hub", role: HUB, fields: ["duration = 7200", `chain = ["${SPOKE}"]`] }),
   }, async ({ sts, env }) => {
     const run = await runCli(["auth", "hub"], env);
     assert.equal(run.code, 0, run.stderr);

@@ -1,6 +1,7 @@
 /** Mistakes reach the person as one line with a hint, exit 2 (usage) or 1 (runtime), and nothing on stdout. */
 import assert from "node:assert/strict";
 import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const PROVIDER = `
 [[AuthProvider]]
@@ -12,11 +13,8 @@ client_id = "c"
 
 async function withHome(config: string, fn: (env: Record<string, string>) => Promise<void>) {
   const home = await makeHome(config);
-  try {
-    await fn(cleanEnv(home));
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  await fn(cleanEnv(home));
 }
 
 function assertOneLineFailure(run: { code: number; stdout: string; stderr: string }, code: number, pattern: RegExp) {

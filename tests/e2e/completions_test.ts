@@ -12,6 +12,8 @@ import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
 import { FIELDS } from "../../src/config/fields.ts";
 import { buildProgram, processContext } from "../../src/cli/main.ts";
 import { completionSpec } from "../../src/completion/spec.ts";
+import { removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const HARNESS = new URL("../helpers/zsh_complete.zsh", import.meta.url).pathname;
 
@@ -51,15 +53,15 @@ async function world() {
     scripts[shell] = join(home, `completion.${shell}`);
     await Deno.writeTextFile(scripts[shell], run.stdout);
   }
-  return { home, env, scripts, close: () => Deno.remove(home, { recursive: true }) };
+  return { home, env, scripts, ...removing(home) };
 }
 
 async function shell(program: string, args: string[], env: Record<string, string>): Promise<string[]> {
-  const output = await new Deno.Command(program, { args, env, clearEnv: true, stdin: "null" }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
+  const output = await runCommand(program, args, { env });
+  const stderr = output.stderr;
   assert.equal(output.code, 0, `${program} failed: ${stderr}`);
   assert.equal(stderr, "", "nothing may reach the person's terminal");
-  return new TextDecoder().decode(output.stdout).split("\n").filter((line) => line !== "");
+  return output.stdout.split("\n").filter((line) => line !== "");
 }
 
 /** The candidates bash's completion function offers for `line` (the cursor at its end). */
@@ -106,115 +108,97 @@ const CASES: { line: string; exactly?: string[]; includes?: string[] }[] = [
 
 for (const name of ["bash", "zsh", "fish"]) {
   Deno.test(`completions ${name}: commands, options, and provider and profile names from the config`, async () => {
-    const { env, scripts, close } = await world();
-    try {
-      const complete = completers(scripts, env)[name];
-      for (const { line, exactly, includes } of CASES) {
-        const got = sorted(await complete(line));
-        if (exactly) assert.deepEqual(got, sorted(exactly), `${name}: "${line}"`);
-        for (const wanted of includes ?? []) {
-          assert.ok(got.includes(wanted), `${name}: "${line}" lacks ${wanted}: ${got}`);
-        }
+    await using fixture = await world();
+    const { env, scripts } = fixture;
+    const complete = completers(scripts, env)[name];
+    for (const { line, exactly, includes } of CASES) {
+      const got = sorted(await complete(line));
+      if (exactly) assert.deepEqual(got, sorted(exactly), `${name}: "${line}"`);
+      for (const wanted of includes ?? []) {
+        assert.ok(got.includes(wanted), `${name}: "${line}" lacks ${wanted}: ${got}`);
       }
-      // Every provider setting with a flag, whatever keys fields.ts has today, completes after `auth --`.
-      const flags = await complete("aws-oidc auth --");
-      for (const field of FIELDS.filter((field) => field.flags)) {
-        assert.ok(flags.includes(`--${field.flags![0]}`), `${name}: auth lacks --${field.flags![0]}`);
-      }
-      assert.ok(!flags.includes("--role_arn"), "hidden spellings are not offered");
-    } finally {
-      await close();
     }
+    // Every provider setting with a flag, whatever keys fields.ts has today, completes after `auth --`.
+    const flags = await complete("aws-oidc auth --");
+    for (const field of FIELDS.filter((field) => field.flags)) {
+      assert.ok(flags.includes(`--${field.flags![0]}`), `${name}: auth lacks --${field.flags![0]}`);
+    }
+    assert.ok(!flags.includes("--role_arn"), "hidden spellings are not offered");
   });
 }
 
 for (const name of ["bash", "zsh", "fish"]) {
   Deno.test(`completions ${name}: a provider name holding shell code (or a colon) is offered, never run`, async () => {
-    const { home, env, scripts, close } = await world();
-    try {
-      const marks = [join(home, "ran-dollar"), join(home, "ran-backtick")];
-      await Deno.writeTextFile(
-        join(home, ".aws-oidc", "config"),
-        `${CONFIG}\n[[AuthProvider]]\nname = ${JSON.stringify(`$(touch ${marks[0]})x`)}\n` +
-          `[[AuthProvider]]\nname = ${JSON.stringify(`\`touch ${marks[1]}\`y`)}\n[[AuthProvider]]\nname = "team:ops"\n`,
-      );
-      const got = await completers(scripts, env)[name]("aws-oidc auth ");
-      for (const mark of marks) {
-        assert.equal(await Deno.stat(mark).then(() => true, () => false), false, `${name} ran a name: ${got}`);
-      }
-      assert.equal(got.length, 5, `${name}: every name is offered: ${got}`);
-      for (const plain of ["google", "work-prod", "team:ops"]) assert.ok(got.includes(plain), `${name}: ${got}`);
-    } finally {
-      await close();
+    await using fixture = await world();
+    const { home, env, scripts } = fixture;
+    const marks = [join(home, "ran-dollar"), join(home, "ran-backtick")];
+    await Deno.writeTextFile(
+      join(home, ".aws-oidc", "config"),
+      `${CONFIG}\n[[AuthProvider]]\nname = ${JSON.stringify(`$(touch ${marks[0]})x`)}\n` +
+        `[[AuthProvider]]\nname = ${JSON.stringify(`\`touch ${marks[1]}\`y`)}\n[[AuthProvider]]\nname = "team:ops"\n`,
+    );
+    const got = await completers(scripts, env)[name]("aws-oidc auth ");
+    for (const mark of marks) {
+      assert.equal(await Deno.stat(mark).then(() => true, () => false), false, `${name} ran a name: ${got}`);
     }
+    assert.equal(got.length, 5, `${name}: every name is offered: ${got}`);
+    for (const plain of ["google", "work-prod", "team:ops"]) assert.ok(got.includes(plain), `${name}: ${got}`);
   });
 }
 
 Deno.test("completions zsh: also works installed in $fpath as _aws-oidc (autoloaded by compinit)", async () => {
-  const { home, env, scripts, close } = await world();
-  try {
-    const dir = join(home, "zfunc");
-    await Deno.mkdir(dir);
-    await Deno.copyFile(scripts.zsh, join(dir, "_aws-oidc"));
-    assert.deepEqual(sorted(await shell("zsh", ["-f", HARNESS, dir, "aws-oidc auth "], env)), ["google", "work-prod"]);
-  } finally {
-    await close();
-  }
+  await using fixture = await world();
+  const { home, env, scripts } = fixture;
+  const dir = join(home, "zfunc");
+  await Deno.mkdir(dir);
+  await Deno.copyFile(scripts.zsh, join(dir, "_aws-oidc"));
+  assert.deepEqual(sorted(await shell("zsh", ["-f", HARNESS, dir, "aws-oidc auth "], env)), ["google", "work-prod"]);
 });
 
 Deno.test("completions bash: registers with complete -F for aws-oidc", async () => {
-  const { env, scripts, close } = await world();
-  try {
-    assert.deepEqual(
-      await shell("bash", ["--norc", "--noprofile", "-c", 'source "$1"; complete -p aws-oidc', "x", scripts.bash], env),
-      ["complete -F _aws_oidc aws-oidc"],
-    );
-  } finally {
-    await close();
-  }
+  await using fixture = await world();
+  const { env, scripts } = fixture;
+  assert.deepEqual(
+    await shell("bash", ["--norc", "--noprofile", "-c", 'source "$1"; complete -p aws-oidc', "x", scripts.bash], env),
+    ["complete -F _aws_oidc aws-oidc"],
+  );
 });
 
 Deno.test("__complete prints names, and nothing at all when the config is broken", async () => {
-  const { home, env, close } = await world();
-  try {
-    assert.deepEqual(await runCli(["__complete", "providers"], env), {
-      code: 0,
-      stdout: "google\nwork-prod\n",
-      stderr: "",
-    });
-    assert.deepEqual(await runCli(["__complete", "profiles"], env), { code: 0, stdout: "dev\n", stderr: "" });
-    await Deno.writeTextFile(join(home, ".aws-oidc", "config"), "[[AuthProvider]\nname = ");
-    await Deno.remove(join(home, ".aws", "config"));
-    assert.deepEqual(await runCli(["__complete", "providers"], env), { code: 0, stdout: "", stderr: "" });
-    assert.deepEqual(await runCli(["__complete", "profiles"], env), { code: 0, stdout: "", stderr: "" });
-    const help = await runCli(["--help"], env);
-    assert.doesNotMatch(help.stdout, /__complete/, "the hidden command stays out of help");
-  } finally {
-    await close();
-  }
+  await using fixture = await world();
+  const { home, env } = fixture;
+  assert.deepEqual(await runCli(["__complete", "providers"], env), {
+    code: 0,
+    stdout: "google\nwork-prod\n",
+    stderr: "",
+  });
+  assert.deepEqual(await runCli(["__complete", "profiles"], env), { code: 0, stdout: "dev\n", stderr: "" });
+  await Deno.writeTextFile(join(home, ".aws-oidc", "config"), "[[AuthProvider]\nname = ");
+  await Deno.remove(join(home, ".aws", "config"));
+  assert.deepEqual(await runCli(["__complete", "providers"], env), { code: 0, stdout: "", stderr: "" });
+  assert.deepEqual(await runCli(["__complete", "profiles"], env), { code: 0, stdout: "", stderr: "" });
+  const help = await runCli(["--help"], env);
+  assert.doesNotMatch(help.stdout, /__complete/, "the hidden command stays out of help");
 });
 
 Deno.test("completions powershell (not installed here, so checked by structure): the embedded command line is the program's", async () => {
-  const { scripts, close } = await world();
-  try {
-    const script = await Deno.readTextFile(scripts.powershell);
-    assert.match(
-      script,
-      /^Register-ArgumentCompleter -Native -CommandName 'aws-oidc', 'aws-oidc.exe' -ScriptBlock \{$/m,
-    );
-    const json = /\$spec = @'\n([\s\S]*?)\n'@ \| ConvertFrom-Json/.exec(script)?.[1];
-    assert.ok(json, "the here-string holding the command line");
-    const expected = completionSpec(await buildProgram(processContext([])));
-    assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(expected)));
-    const auth = expected.commands.find((command) => command.name === "auth")!;
-    assert.deepEqual(auth.args, [{ kind: "providers", name: "provider" }]);
-    assert.match(script, /& 'aws-oidc' __complete \$what 2>\$null/);
-    // Balanced braces and parentheses outside the JSON: a cheap guard against a broken template.
-    const code = script.replace(json, "");
-    for (const [open, close] of [["{", "}"], ["(", ")"]]) {
-      assert.equal(code.split(open).length, code.split(close).length, `${open}${close} balance`);
-    }
-  } finally {
-    await close();
+  await using fixture = await world();
+  const { scripts } = fixture;
+  const script = await Deno.readTextFile(scripts.powershell);
+  assert.match(
+    script,
+    /^Register-ArgumentCompleter -Native -CommandName 'aws-oidc', 'aws-oidc.exe' -ScriptBlock \{$/m,
+  );
+  const json = /\$spec = @'\n([\s\S]*?)\n'@ \| ConvertFrom-Json/.exec(script)?.[1];
+  assert.ok(json, "the here-string holding the command line");
+  const expected = completionSpec(await buildProgram(processContext([])));
+  assert.deepEqual(JSON.parse(json), JSON.parse(JSON.stringify(expected)));
+  const auth = expected.commands.find((command) => command.name === "auth")!;
+  assert.deepEqual(auth.args, [{ kind: "providers", name: "provider" }]);
+  assert.match(script, /& 'aws-oidc' __complete \$what 2>\$null/);
+  // Balanced braces and parentheses outside the JSON: a cheap guard against a broken template.
+  const code = script.replace(json, "");
+  for (const [open, close] of [["{", "}"], ["(", ")"]]) {
+    assert.equal(code.split(open).length, code.split(close).length, `${open}${close} balance`);
   }
 });

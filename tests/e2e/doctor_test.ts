@@ -9,6 +9,7 @@ import { startIdp } from "../fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { type HostileMode, startHostileIdp } from "../fixtures/hostile_idp.ts";
 import { cleanEnv, cliCommand, makeHome, runCli } from "../helpers/cli.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/dev";
 
@@ -43,11 +44,8 @@ async function doctor(
 ) {
   const home = await makeHome(config);
   if (options.awsConfig !== undefined) await Deno.writeTextFile(join(home, ".aws", "config"), options.awsConfig);
-  try {
-    return await runCli(["doctor", ...(options.args ?? [])], cleanEnv(home, options.env));
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  return await runCli(["doctor", ...(options.args ?? [])], cleanEnv(home, options.env));
 }
 
 /** A closed port on 127.0.0.1. */
@@ -61,13 +59,9 @@ function closedPort(): number {
 
 /** A hostile IdP in `mode` and the STS stand-in; `run` gets the config and the output lines. */
 async function withHostile(mode: HostileMode, run: (toml: string) => Promise<void>): Promise<void> {
-  const [idp, sts] = await Promise.all([startHostileIdp(mode), stsStandIn()]);
-  try {
-    await run(`region = "us-east-1"\n` + providerToml({ issuer: idp.issuer, clientId: idp.clientId, sts: sts.url }));
-  } finally {
-    await idp.close();
-    await sts.close();
-  }
+  await using idp = await startHostileIdp(mode);
+  await using sts = await stsStandIn();
+  await run(`region = "us-east-1"\n` + providerToml({ issuer: idp.issuer, clientId: idp.clientId, sts: sts.url }));
 }
 
 function lines(stdout: string, symbol: "✔" | "!" | "✖"): string[] {
@@ -75,39 +69,35 @@ function lines(stdout: string, symbol: "✔" | "!" | "✖"): string[] {
 }
 
 Deno.test("doctor: a healthy setup passes every check and exits 0", async () => {
-  const [idp, sts] = await Promise.all([startIdp(), stsStandIn()]);
-  try {
-    const run = await doctor(
-      `region = "us-east-1"\n` + providerToml({ issuer: idp.issuer, clientId: idp.publicClientId, sts: sts.url }),
-      { awsConfig: awsConfigFor({ dev: self("google") }) },
-    );
-    assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(lines(run.stdout, "✖"), []);
-    assert.deepEqual(lines(run.stdout, "!"), []);
-    const passed = lines(run.stdout, "✔").join("\n");
-    for (
-      const expected of [
-        /✔ Config ".*config" parses \(1 provider\)/,
-        /✔ Provider "google" is valid \(role arn:aws:iam::123456789012:role\/dev, region us-east-1\)/,
-        new RegExp(`✔ Provider "google": discovery document names the issuer "${idp.issuer}"`),
-        /✔ Provider "google": the JWKS has \d+ signing keys?/,
-        /✔ Provider "google": this clock agrees with the IdP's within \d+ s/,
-        new RegExp(
-          `✔ STS endpoint "${sts.url}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) resolves and accepts connections`,
-        ),
-        /✔ Cache directory ".*" does not exist yet/,
-        // Linux: no D-Bus session in tests; elsewhere tests/helpers/cli.ts sets storage = "file".
-        /✔ Tokens of "google": 0600 files in ".*"(, as the keychain cannot be used: cannot read the data key| \(storage = "file"\))/,
-        /✔ STS credentials: 0600 files in ".*", never the keychain/,
-        /✔ Profile "dev" runs ".*deno" for provider "google"/,
-      ]
-    ) assert.match(passed, expected);
-    assert.match(run.stdout, /All 10 checks passed\n$/);
-    assert.equal(run.stderr, "");
-  } finally {
-    await idp.close();
-    await sts.close();
-  }
+  await using idp = await startIdp();
+  await using sts = await stsStandIn();
+  const run = await doctor(
+    `region = "us-east-1"\n` + providerToml({ issuer: idp.issuer, clientId: idp.publicClientId, sts: sts.url }),
+    { awsConfig: awsConfigFor({ dev: self("google") }) },
+  );
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(lines(run.stdout, "✖"), []);
+  assert.deepEqual(lines(run.stdout, "!"), []);
+  const passed = lines(run.stdout, "✔").join("\n");
+  for (
+    const expected of [
+      /✔ Config ".*config" parses \(1 provider\)/,
+      /✔ Provider "google" is valid \(role arn:aws:iam::123456789012:role\/dev, region us-east-1\)/,
+      new RegExp(`✔ Provider "google": discovery document names the issuer "${idp.issuer}"`),
+      /✔ Provider "google": the JWKS has \d+ signing keys?/,
+      /✔ Provider "google": this clock agrees with the IdP's within \d+ s/,
+      new RegExp(
+        `✔ STS endpoint "${sts.url}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) resolves and accepts connections`,
+      ),
+      /✔ Cache directory ".*" does not exist yet/,
+      // Linux: no D-Bus session in tests; elsewhere tests/helpers/cli.ts sets storage = "file".
+      /✔ Tokens of "google": 0600 files in ".*"(, as the keychain cannot be used: cannot read the data key| \(storage = "file"\))/,
+      /✔ STS credentials: 0600 files in ".*", never the keychain/,
+      /✔ Profile "dev" runs ".*deno" for provider "google"/,
+    ]
+  ) assert.match(passed, expected);
+  assert.match(run.stdout, /All 10 checks passed\n$/);
+  assert.equal(run.stderr, "");
 });
 
 Deno.test("doctor: invalid TOML is one ✖ line with its line and column", async () => {
@@ -139,18 +129,14 @@ Deno.test("doctor: an unknown key warns; an invalid value fails its provider", a
 });
 
 Deno.test("doctor: an IdP on a closed port is unreachable", async () => {
-  const sts = await stsStandIn();
-  try {
-    const run = await doctor(providerToml({ issuer: `http://127.0.0.1:${closedPort()}`, clientId: "c", sts: sts.url }));
-    assert.equal(run.code, 1);
-    assert.deepEqual(lines(run.stdout, "✖").length, 1, run.stdout);
-    assert.match(
-      lines(run.stdout, "✖")[0],
-      /^✖ Provider "google": Cannot reach the identity provider at "http:\/\/127\.0\.0\.1:\d+": .*\(hint: check provider_url/,
-    );
-  } finally {
-    await sts.close();
-  }
+  await using sts = await stsStandIn();
+  const run = await doctor(providerToml({ issuer: `http://127.0.0.1:${closedPort()}`, clientId: "c", sts: sts.url }));
+  assert.equal(run.code, 1);
+  assert.deepEqual(lines(run.stdout, "✖").length, 1, run.stdout);
+  assert.match(
+    lines(run.stdout, "✖")[0],
+    /^✖ Provider "google": Cannot reach the identity provider at "http:\/\/127\.0\.0\.1:\d+": .*\(hint: check provider_url/,
+  );
 });
 
 Deno.test("doctor: a discovery document for another issuer is ✖", async () => {
@@ -281,32 +267,28 @@ Deno.test("doctor: a profile's aws-oidc is found through PATH", async () => {
 });
 
 Deno.test("doctor: an STS endpoint that does not resolve, or refuses connections, is ✖", async () => {
-  const idp = await startHostileIdp("honest");
-  try {
-    // A 64-character label is not a valid DNS name: the resolver refuses it without asking any server.
-    const unresolvable = `https://${"a".repeat(64)}.example`;
-    const refused = `http://127.0.0.1:${closedPort()}`;
-    const run = await doctor(
-      providerToml({ issuer: idp.issuer, clientId: idp.clientId, sts: unresolvable }) +
-        providerToml({ name: "work", issuer: idp.issuer, clientId: idp.clientId, sts: refused }),
-    );
-    assert.equal(run.code, 1);
-    const failed = lines(run.stdout, "✖").join("\n");
-    assert.match(
-      failed,
-      new RegExp(
-        `✖ STS endpoint "${unresolvable}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) does not resolve: `,
-      ),
-    );
-    assert.match(
-      failed,
-      new RegExp(
-        `✖ STS endpoint "${refused}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "work", for "work"\\) does not accept connections: `,
-      ),
-    );
-  } finally {
-    await idp.close();
-  }
+  await using idp = await startHostileIdp("honest");
+  // A 64-character label is not a valid DNS name: the resolver refuses it without asking any server.
+  const unresolvable = `https://${"a".repeat(64)}.example`;
+  const refused = `http://127.0.0.1:${closedPort()}`;
+  const run = await doctor(
+    providerToml({ issuer: idp.issuer, clientId: idp.clientId, sts: unresolvable }) +
+      providerToml({ name: "work", issuer: idp.issuer, clientId: idp.clientId, sts: refused }),
+  );
+  assert.equal(run.code, 1);
+  const failed = lines(run.stdout, "✖").join("\n");
+  assert.match(
+    failed,
+    new RegExp(
+      `✖ STS endpoint "${unresolvable}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "google", for "google"\\) does not resolve: `,
+    ),
+  );
+  assert.match(
+    failed,
+    new RegExp(
+      `✖ STS endpoint "${refused}" \\(from sts_endpoint in \\[\\[AuthProvider\\]\\] "work", for "work"\\) does not accept connections: `,
+    ),
+  );
 });
 
 Deno.test("doctor --provider checks only that provider; --json is machine-readable", async () => {

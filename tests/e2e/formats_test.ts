@@ -10,7 +10,8 @@ import { fromIni } from "@aws-sdk/credential-providers";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import type { StsStandIn } from "../fixtures/sts.ts";
 import { runCli } from "../helpers/cli.ts";
-import { withWorld } from "../helpers/world.ts";
+import { providerTable, withWorld } from "../helpers/world.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/formats";
 const NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_CREDENTIAL_EXPIRATION"];
@@ -19,15 +20,11 @@ const NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"
 async function bashEval(script: string): Promise<Record<string, string>> {
   const names = [...NAMES, "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"];
   const print = names.map((name) => `printf '%s\\0' "\${${name}-unset}"`).join("; ");
-  const output = await new Deno.Command("bash", {
-    args: ["-c", `eval "$AWS_OIDC_OUTPUT"; ${print}`],
+  const output = await runCommand("bash", ["-c", `eval "$AWS_OIDC_OUTPUT"; ${print}`], {
     env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", AWS_OIDC_OUTPUT: script, AWS_PROFILE: "stale" },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(new TextDecoder().decode(output.stderr), "");
-  const values = new TextDecoder().decode(output.stdout).split("\0");
+  });
+  assert.equal(output.stderr, "");
+  const values = output.stdout.split("\0");
   return Object.fromEntries(names.map((name, index) => [name, values[index]]));
 }
 
@@ -46,18 +43,7 @@ async function callerArn(
 Deno.test("auth --format and env: bash eval, dotenv, json, aws-credentials, noop — one login, SigV4 passes", async (t) => {
   await withWorld({
     roles: [ROLE],
-    config: ({ idp, sts, agent }) => `
-region = "eu-west-1"
-
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-timeout = 60
-agent = ${agent.toml}
-`,
+    config: (servers) => `region = "eu-west-1"\n` + providerTable(servers, { role: ROLE, fields: ["timeout = 60"] }),
     env: { SHELL: "/bin/bash" },
   }, async ({ idp, sts, home, env }) => {
     const cli = async (...args: string[]) => await runCli(args, env);

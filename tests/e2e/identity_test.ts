@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cliCommandLine, runCli } from "../helpers/cli.ts";
 import { converse } from "../helpers/pty.ts";
-import { withWorld } from "../helpers/world.ts";
+import { providerTable, withWorld } from "../helpers/world.ts";
 import { startSts } from "../fixtures/sts.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/identity";
 const OTHER = "arn:aws:iam::123456789012:role/other";
@@ -16,15 +17,10 @@ const OTHER = "arn:aws:iam::123456789012:role/other";
 Deno.test("regression: a role picked on a terminal is not recorded for runs without one", async () => {
   await withWorld({
     roles: [ROLE, OTHER],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }]
-`,
+    config: (servers) =>
+      providerTable(servers, {
+        fields: [`roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }]`],
+      }),
   }, async ({ sts, env }) => {
     const { code, screen } = await converse(["auth", "idp"], env, [[/Role \[1-2, or an alias\]: /, "2"]]);
     assert.equal(code, 0, screen);
@@ -47,11 +43,10 @@ roles = [{ arn = "${ROLE}", alias = "one" }, { arn = "${OTHER}", alias = "two" }
 });
 
 Deno.test("regression: endpoint_url of the profile in AWS_PROFILE never receives the token", async () => {
-  const rogue = await startSts({ providers: [], roles: [] });
-  try {
-    await withWorld({
-      roles: [ROLE],
-      config: ({ idp, agent }) => `
+  await using rogue = await startSts({ providers: [], roles: [] });
+  await withWorld({
+    roles: [ROLE],
+    config: ({ idp, agent }) => `
 [[AuthProvider]]
 name = "idp"
 role_arn = "${ROLE}"
@@ -59,37 +54,26 @@ provider_url = "${idp.issuer}"
 client_id = "${idp.publicClientId}"
 agent = ${agent.toml}
 `,
-      awsConfig: "",
-    }, async ({ env, home }) => {
-      await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${rogue.url}\n`);
-      const run = await runCli(["auth", "idp"], { ...env, AWS_PROFILE: "rogue" });
-      assert.equal(rogue.counters.requests, 0, "the profile's endpoint got nothing");
-      assert.equal(run.code, 1, run.stdout);
-      assert.equal(run.stdout, "");
-      assert.match(run.stderr, /sts\.us-east-1\.amazonaws\.com/, "the error names the endpoint aws-oidc chose");
-      const doctor = await runCli(["doctor"], { ...env, AWS_PROFILE: "rogue" });
-      assert.match(
-        doctor.stdout,
-        /STS endpoint "https:\/\/sts\.us-east-1\.amazonaws\.com" \(from the default for region "us-east-1", for "idp"\)/,
-      );
-    });
-  } finally {
-    await rogue.close();
-  }
+    awsConfig: "",
+  }, async ({ env, home }) => {
+    await Deno.writeTextFile(join(home, ".aws", "config"), `[profile rogue]\nendpoint_url = ${rogue.url}\n`);
+    const run = await runCli(["auth", "idp"], { ...env, AWS_PROFILE: "rogue" });
+    assert.equal(rogue.counters.requests, 0, "the profile's endpoint got nothing");
+    assert.equal(run.code, 1, run.stdout);
+    assert.equal(run.stdout, "");
+    assert.match(run.stderr, /sts\.us-east-1\.amazonaws\.com/, "the error names the endpoint aws-oidc chose");
+    const doctor = await runCli(["doctor"], { ...env, AWS_PROFILE: "rogue" });
+    assert.match(
+      doctor.stdout,
+      /STS endpoint "https:\/\/sts\.us-east-1\.amazonaws\.com" \(from the default for region "us-east-1", for "idp"\)/,
+    );
+  });
 });
 
 Deno.test("regression: exec and doctor keep global options before auth in a credential_process line", async () => {
   await withWorld({
     roles: [ROLE, OTHER],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "default-only"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { name: "default-only", role: ROLE }),
   }, async ({ sts, idp, agent, env, home }) => {
     const team = join(home, "team.toml");
     await Deno.writeTextFile(
@@ -118,15 +102,7 @@ agent = ${agent.toml}
 Deno.test("regression: logout with a node-local cache ends the session in the shared cache too", async () => {
   await withWorld({
     roles: [ROLE],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE }),
   }, async ({ idp, agent, env, home }) => {
     const shared = join(home, ".aws-oidc", "cache");
     assert.equal((await runCli(["auth", "idp"], env)).code, 0);
@@ -151,12 +127,12 @@ agent = ${agent.toml}
 
 /** Runs `mount` with `args`; fails the test loudly when it cannot (the test needs root, as CI has). */
 async function mount(...args: string[]): Promise<void> {
-  const { code, stderr } = await new Deno.Command("mount", { args, stdout: "null", stderr: "piped" }).output();
-  if (code !== 0) throw new Error(`mount ${args.join(" ")} failed: ${new TextDecoder().decode(stderr)}`);
+  const { code, stderr } = await runCommand("mount", args);
+  if (code !== 0) throw new Error(`mount ${args.join(" ")} failed: ${stderr}`);
 }
 
 async function umount(path: string): Promise<void> {
-  await new Deno.Command("umount", { args: [path], stdout: "null", stderr: "null" }).output();
+  await runCommand("umount", [path]);
 }
 
 Deno.test("regression: a full or read-only cache still prints the credentials, with one warning", async () => {
@@ -172,15 +148,7 @@ Deno.test("regression: a full or read-only cache still prints the credentials, w
     await mount("-o", "remount,ro,bind", readOnly);
     await withWorld({
       roles: [ROLE],
-      config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-`,
+      config: (servers) => providerTable(servers, { role: ROLE }),
     }, async ({ sts, agent, env }) => {
       for (const [dir, cause] of [[full, /No space left on device/], [readOnly, /Read-only file system/]] as const) {
         const run = await runCli(["auth", "idp"], { ...env, AWS_OIDC_CACHE_DIR: dir });

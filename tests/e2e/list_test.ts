@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { IAM_TEST_KEYS, type IamRoleDefinition, startIam } from "../fixtures/iam.ts";
 import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const ISSUER = "https://accounts.google.com";
 const CLAIM = "accounts.google.com:aud";
@@ -56,11 +57,8 @@ async function withListHome(config: string, fn: (env: Record<string, string>) =>
     join(home, ".aws", "credentials"),
     `[x]\naws_access_key_id = ${IAM_TEST_KEYS.accessKeyId}\naws_secret_access_key = ${IAM_TEST_KEYS.secretAccessKey}\n`,
   );
-  try {
-    await fn(cleanEnv(home));
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  await fn(cleanEnv(home));
 }
 
 function tableRoles(stdout: string): string[] {
@@ -70,106 +68,93 @@ function tableRoles(stdout: string): string[] {
 }
 
 Deno.test("list: every ListRoles page, StringEquals / StringLike / ForAnyValue matches, as a table and as JSON", async () => {
-  const iam = await startIam({ roles: ROLES, pageSize: 2 });
-  try {
-    await withListHome("", async (base) => {
-      const env = { ...base, AWS_ENDPOINT_URL_IAM: iam.url };
-      const table = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client-id", CLIENT], env);
-      assert.equal(table.code, 0, table.stderr);
-      assert.equal(table.stderr, "");
-      assert.deepEqual(tableRoles(table.stdout), MATCHING);
-      assert.match(table.stdout, new RegExp(`^readonly +${ARN}/oidc/readonly +1234\\.\\*$`, "m"));
-      assert.match(table.stdout, new RegExp(`^admin +${ARN}/admin +${CLIENT.replaceAll(".", "\\.")}$`, "m"));
-      assert.equal(iam.counters.listRoles, 4, "seven roles at two per page");
-      assert.deepEqual(iam.markers.slice(0, 1), [null]);
+  await using iam = await startIam({ roles: ROLES, pageSize: 2 });
+  await withListHome("", async (base) => {
+    const env = { ...base, AWS_ENDPOINT_URL_IAM: iam.url };
+    const table = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client-id", CLIENT], env);
+    assert.equal(table.code, 0, table.stderr);
+    assert.equal(table.stderr, "");
+    assert.deepEqual(tableRoles(table.stdout), MATCHING);
+    assert.match(table.stdout, new RegExp(`^readonly +${ARN}/oidc/readonly +1234\\.\\*$`, "m"));
+    assert.match(table.stdout, new RegExp(`^admin +${ARN}/admin +${CLIENT.replaceAll(".", "\\.")}$`, "m"));
+    assert.equal(iam.counters.listRoles, 4, "seven roles at two per page");
+    assert.deepEqual(iam.markers.slice(0, 1), [null]);
 
-      const json = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client_id", CLIENT, "--json"], env);
-      assert.equal(json.code, 0, json.stderr);
-      const parsed = JSON.parse(json.stdout);
-      assert.deepEqual(parsed.map((role: { role_name: string }) => role.role_name), MATCHING);
-      assert.deepEqual(parsed[1], {
-        role_name: "readonly",
-        arn: `${ARN}/oidc/readonly`,
-        conditions: [{ operator: "StringLike", value: "1234.*" }],
-      });
-      assert.deepEqual(parsed[2].conditions, [{ operator: "ForAnyValue:StringEquals", value: CLIENT }]);
-
-      // No client id: every role with a condition on the claim, with its values.
-      const all = await runCli(["list", "--profile", "x", "--claim", `${ISSUER}:aud`], env);
-      assert.equal(all.code, 0, all.stderr);
-      assert.deepEqual(tableRoles(all.stdout), ["admin", "other-client", "readonly", "deploy"]);
-      assert.match(all.stdout, /^deploy +\S+ +x, 1234\.apps\.googleusercontent\.com$/m);
-
-      const none = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client-id", "nobody"], env);
-      assert.equal(none.code, 0, none.stderr);
-      assert.equal(none.stdout, "");
-      assert.match(none.stderr, /No role of the 7 in the account lets "nobody" in on "accounts\.google\.com:aud"/);
+    const json = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client_id", CLIENT, "--json"], env);
+    assert.equal(json.code, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout);
+    assert.deepEqual(parsed.map((role: { role_name: string }) => role.role_name), MATCHING);
+    assert.deepEqual(parsed[1], {
+      role_name: "readonly",
+      arn: `${ARN}/oidc/readonly`,
+      conditions: [{ operator: "StringLike", value: "1234.*" }],
     });
-  } finally {
-    await iam.close();
-  }
+    assert.deepEqual(parsed[2].conditions, [{ operator: "ForAnyValue:StringEquals", value: CLIENT }]);
+
+    // No client id: every role with a condition on the claim, with its values.
+    const all = await runCli(["list", "--profile", "x", "--claim", `${ISSUER}:aud`], env);
+    assert.equal(all.code, 0, all.stderr);
+    assert.deepEqual(tableRoles(all.stdout), ["admin", "other-client", "readonly", "deploy"]);
+    assert.match(all.stdout, /^deploy +\S+ +x, 1234\.apps\.googleusercontent\.com$/m);
+
+    const none = await runCli(["list", "--profile", "x", "--claim", CLAIM, "--client-id", "nobody"], env);
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, "");
+    assert.match(none.stderr, /No role of the 7 in the account lets "nobody" in on "accounts\.google\.com:aud"/);
+  });
 });
 
 Deno.test("list: claim and client id derived from the configured provider; several providers need a choice", async () => {
-  const iam = await startIam({ roles: ROLES, pageSize: 3 });
+  await using iam = await startIam({ roles: ROLES, pageSize: 3 });
   const provider = (name: string, url: string) =>
     `[[AuthProvider]]\nname = "${name}"\nprovider_url = "${url}"\nclient_id = "${CLIENT}"\n`;
-  try {
-    // A provider without role_arn is enough for list.
-    await withListHome(provider("google", `${ISSUER}/`), async (base) => {
+  // A provider without role_arn is enough for list.
+  await withListHome(provider("google", `${ISSUER}/`), async (base) => {
+    const env = { ...base, AWS_ENDPOINT_URL_IAM: iam.url };
+    const derived = await runCli(["list", "--profile", "x"], env);
+    assert.equal(derived.code, 0, derived.stderr);
+    assert.deepEqual(tableRoles(derived.stdout), MATCHING);
+    assert.ok(iam.counters.listRoles >= 3);
+  });
+  await withListHome(
+    provider("google", ISSUER) + provider("okta", "https://example.okta.com/oauth2/default"),
+    async (base) => {
       const env = { ...base, AWS_ENDPOINT_URL_IAM: iam.url };
-      const derived = await runCli(["list", "--profile", "x"], env);
-      assert.equal(derived.code, 0, derived.stderr);
-      assert.deepEqual(tableRoles(derived.stdout), MATCHING);
-      assert.ok(iam.counters.listRoles >= 3);
-    });
-    await withListHome(
-      provider("google", ISSUER) + provider("okta", "https://example.okta.com/oauth2/default"),
-      async (base) => {
-        const env = { ...base, AWS_ENDPOINT_URL_IAM: iam.url };
-        const ambiguous = await runCli(["list", "--profile", "x"], env);
-        assert.equal(ambiguous.code, 2);
-        assert.equal(ambiguous.stdout, "");
-        assert.match(ambiguous.stderr, /^error: Several providers are configured \("google", "okta"\).*--provider/m);
+      const ambiguous = await runCli(["list", "--profile", "x"], env);
+      assert.equal(ambiguous.code, 2);
+      assert.equal(ambiguous.stdout, "");
+      assert.match(ambiguous.stderr, /^error: Several providers are configured \("google", "okta"\).*--provider/m);
 
-        const okta = await runCli(["list", "--profile", "x", "--provider", "okta", "--json"], env);
-        assert.equal(okta.code, 0, okta.stderr);
-        assert.deepEqual(JSON.parse(okta.stdout).map((role: { role_name: string }) => role.role_name), ["okta"]);
-      },
-    );
-  } finally {
-    await iam.close();
-  }
+      const okta = await runCli(["list", "--profile", "x", "--provider", "okta", "--json"], env);
+      assert.equal(okta.code, 0, okta.stderr);
+      assert.deepEqual(JSON.parse(okta.stdout).map((role: { role_name: string }) => role.role_name), ["okta"]);
+    },
+  );
 });
 
 Deno.test("list: AccessDenied, bad keys and missing credentials exit 1 with one line and a hint", async () => {
-  const denied = await startIam({ roles: ROLES, denyListRoles: true });
-  const strict = await startIam({ roles: ROLES, keys: { ...IAM_TEST_KEYS, secretAccessKey: "another" } });
-  try {
-    await withListHome("", async (env) => {
-      const args = ["list", "--claim", CLAIM, "--client-id", CLIENT];
-      const cases: [Record<string, string>, string[], RegExp][] = [
-        [
-          { AWS_ENDPOINT_URL_IAM: denied.url },
-          ["--profile", "x"],
-          /IAM refused ListRoles \(AccessDenied\).*\(hint: the credentials need iam:ListRoles/,
-        ],
-        [{ AWS_ENDPOINT_URL_IAM: strict.url }, ["--profile", "x"], /\(SignatureDoesNotMatch\).*hint: the secret/],
-        [{ AWS_ENDPOINT_URL_IAM: denied.url }, [], /No AWS credentials to call IAM.*hint: pass --profile/],
-        [{ AWS_ENDPOINT_URL_IAM: denied.url }, ["--profile", "nope"], /hint: check that profile "nope" exists/],
-      ];
-      for (const [extra, flags, pattern] of cases) {
-        const run = await runCli([...args, ...flags], { ...env, ...extra });
-        assert.equal(run.code, 1, run.stderr);
-        assert.equal(run.stdout, "");
-        const errors = run.stderr.split("\n").filter((line) => line.startsWith("error:"));
-        assert.equal(errors.length, 1, run.stderr);
-        assert.match(errors[0], pattern);
-      }
-      assert.equal(denied.counters.listRoles, 1, "only the signed request reached ListRoles");
-    });
-  } finally {
-    await denied.close();
-    await strict.close();
-  }
+  await using denied = await startIam({ roles: ROLES, denyListRoles: true });
+  await using strict = await startIam({ roles: ROLES, keys: { ...IAM_TEST_KEYS, secretAccessKey: "another" } });
+  await withListHome("", async (env) => {
+    const args = ["list", "--claim", CLAIM, "--client-id", CLIENT];
+    const cases: [Record<string, string>, string[], RegExp][] = [
+      [
+        { AWS_ENDPOINT_URL_IAM: denied.url },
+        ["--profile", "x"],
+        /IAM refused ListRoles \(AccessDenied\).*\(hint: the credentials need iam:ListRoles/,
+      ],
+      [{ AWS_ENDPOINT_URL_IAM: strict.url }, ["--profile", "x"], /\(SignatureDoesNotMatch\).*hint: the secret/],
+      [{ AWS_ENDPOINT_URL_IAM: denied.url }, [], /No AWS credentials to call IAM.*hint: pass --profile/],
+      [{ AWS_ENDPOINT_URL_IAM: denied.url }, ["--profile", "nope"], /hint: check that profile "nope" exists/],
+    ];
+    for (const [extra, flags, pattern] of cases) {
+      const run = await runCli([...args, ...flags], { ...env, ...extra });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, "");
+      const errors = run.stderr.split("\n").filter((line) => line.startsWith("error:"));
+      assert.equal(errors.length, 1, run.stderr);
+      assert.match(errors[0], pattern);
+    }
+    assert.equal(denied.counters.listRoles, 1, "only the signed request reached ListRoles");
+  });
 });

@@ -93,71 +93,63 @@ async function warmCache(w: LoginWorld): Promise<void> {
 }
 
 Deno.test("login --print: stdout is the sign-in URL alone, its token issued for the STS stand-in's credentials", async () => {
-  const w = await world();
-  try {
-    await warmCache(w);
-    const run = await runCli(["login", "idp", "--print"], w.env);
-    assert.equal(run.code, 0, run.stderr);
-    const lines = run.stdout.split("\n");
-    assert.deepEqual(lines.slice(1), [""], "one line on stdout, nothing else");
-    const params = checkLoginUrl(w, lines[0]);
-    assert.equal(params.get("Destination"), "https://console.aws.amazon.com/");
-    assertNoSecrets(w, run.stderr);
-    assert.equal(w.federation.calls.length, 1);
-    assert.deepEqual(w.federation.calls[0].sessionKeys, ["sessionId", "sessionKey", "sessionToken"]);
-    assert.equal(w.federation.calls[0].sessionDuration, undefined, "SessionDuration left out by default");
-    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "the cached credentials were exchanged");
-    assert.equal(w.idp.counters.authorizations, 1, "no second browser login");
+  await using w = await world();
+  await warmCache(w);
+  const run = await runCli(["login", "idp", "--print"], w.env);
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.split("\n");
+  assert.deepEqual(lines.slice(1), [""], "one line on stdout, nothing else");
+  const params = checkLoginUrl(w, lines[0]);
+  assert.equal(params.get("Destination"), "https://console.aws.amazon.com/");
+  assertNoSecrets(w, run.stderr);
+  assert.equal(w.federation.calls.length, 1);
+  assert.deepEqual(w.federation.calls[0].sessionKeys, ["sessionId", "sessionKey", "sessionToken"]);
+  assert.equal(w.federation.calls[0].sessionDuration, undefined, "SessionDuration left out by default");
+  assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "the cached credentials were exchanged");
+  assert.equal(w.idp.counters.authorizations, 1, "no second browser login");
 
-    const placed = await runCli(
-      ["login", "idp", "--print", "--destination", "/s3/home", "--region", "eu-west-1"],
-      w.env,
-    );
-    assert.equal(placed.code, 0, placed.stderr);
-    assert.equal(
-      checkLoginUrl(w, placed.stdout.trim()).get("Destination"),
-      "https://console.aws.amazon.com/s3/home?region=eu-west-1",
-    );
-    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "--region moves the console, not STS");
+  const placed = await runCli(
+    ["login", "idp", "--print", "--destination", "/s3/home", "--region", "eu-west-1"],
+    w.env,
+  );
+  assert.equal(placed.code, 0, placed.stderr);
+  assert.equal(
+    checkLoginUrl(w, placed.stdout.trim()).get("Destination"),
+    "https://console.aws.amazon.com/s3/home?region=eu-west-1",
+  );
+  assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1, "--region moves the console, not STS");
 
-    const debug = await runCli(["--debug", "login", "idp", "--print"], w.env);
-    assert.equal(debug.code, 0, debug.stderr);
-    assertNoSecrets(w, debug.stderr);
-  } finally {
-    await w.close();
-  }
+  const debug = await runCli(["--debug", "login", "idp", "--print"], w.env);
+  assert.equal(debug.code, 0, debug.stderr);
+  assertNoSecrets(w, debug.stderr);
 });
 
 Deno.test("login opens the console with the provider's agent; a profile name works too", async () => {
-  const w = await world();
-  try {
-    await warmCache(w);
-    const recorder = w.recorder();
-    const run = await runCli(["login", "idp", "--agent", recorder.flag], w.env);
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(run.stdout, "", "nothing on stdout without --print");
-    assert.match(run.stderr, new RegExp(`Opening the AWS console for ${ROLE.replace(/[/]/g, "\\/")} in aws`));
-    assertNoSecrets(w, run.stderr);
-    const [record, link, times, fetched] = await recorder.read();
-    assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{24}$/, "the agent got a one-time loopback link");
-    const [status, location] = fetched.split(" ");
-    assert.equal(status, "302");
-    checkLoginUrl(w, location);
-    assert.ok(record.endsWith(".txt") && times === "1");
+  await using w = await world();
+  await warmCache(w);
+  const recorder = w.recorder();
+  const run = await runCli(["login", "idp", "--agent", recorder.flag], w.env);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, "", "nothing on stdout without --print");
+  assert.match(run.stderr, new RegExp(`Opening the AWS console for ${ROLE.replace(/[/]/g, "\\/")} in aws`));
+  assertNoSecrets(w, run.stderr);
+  const [record, link, times, fetched] = await recorder.read();
+  assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/[\w-]{24}$/, "the agent got a one-time loopback link");
+  const [status, location] = fetched.split(" ");
+  assert.equal(status, "302");
+  checkLoginUrl(w, location);
+  assert.ok(record.endsWith(".txt") && times === "1");
 
-    // The profile's credential_process names the provider; its region makes a new credential set, not a new login.
-    const viaProfile = w.recorder();
-    const profile = await runCli(["login", "engineer", "--agent", viaProfile.flag], w.env);
-    assert.equal(profile.code, 0, profile.stderr);
-    checkLoginUrl(w, (await viaProfile.read())[3].split(" ")[1]);
-    assert.equal(w.idp.counters.authorizations, 1);
+  // The profile's credential_process names the provider; its region makes a new credential set, not a new login.
+  const viaProfile = w.recorder();
+  const profile = await runCli(["login", "engineer", "--agent", viaProfile.flag], w.env);
+  assert.equal(profile.code, 0, profile.stderr);
+  checkLoginUrl(w, (await viaProfile.read())[3].split(" ")[1]);
+  assert.equal(w.idp.counters.authorizations, 1);
 
-    const unknown = await runCli(["login", "nobody"], w.env);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /"nobody" is neither a provider .* nor usable as a profile.*providers: "idp"/);
-  } finally {
-    await w.close();
-  }
+  const unknown = await runCli(["login", "nobody"], w.env);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /"nobody" is neither a provider .* nor usable as a profile.*providers: "idp"/);
 });
 
 Deno.test({
@@ -165,78 +157,65 @@ Deno.test({
   ignore: Deno.build.os !== "linux",
   name: "login: no SigninToken on any command line while it runs; the one-time link works once, then 410 and a warning",
 }, async () => {
-  const w = await world();
-  try {
-    await warmCache(w);
-    const recorder = w.recorder(2);
-    const { result, seen: scanned } = await withCommandLineScan(() =>
-      runCli(["login", "idp", "--agent", recorder.flag], w.env)
-    );
-    const seen = scanned.filter((line) => /SigninToken|federation\?|Action=login/.test(line));
-    assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(seen, [], "no process had the sign-in URL on its command line");
-    assert.ok(scanned.some((line) => line.includes(FETCH_AGENT)), "the scan saw the agent");
-    const [, , , first, second] = await recorder.read();
-    assert.equal(first.split(" ")[0], "302");
-    checkLoginUrl(w, first.split(" ")[1]);
-    assert.equal(second, "410 -", "the second request gets nothing");
-    assert.match(result.stderr, /warning: The one-time link to the AWS console was requested 2 times: someone else/);
-    assertNoSecrets(w, result.stderr);
-  } finally {
-    await w.close();
-  }
+  await using w = await world();
+  await warmCache(w);
+  const recorder = w.recorder(2);
+  const { result, seen: scanned } = await withCommandLineScan(() =>
+    runCli(["login", "idp", "--agent", recorder.flag], w.env)
+  );
+  const seen = scanned.filter((line) => /SigninToken|federation\?|Action=login/.test(line));
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(seen, [], "no process had the sign-in URL on its command line");
+  assert.ok(scanned.some((line) => line.includes(FETCH_AGENT)), "the scan saw the agent");
+  const [, , , first, second] = await recorder.read();
+  assert.equal(first.split(" ")[0], "302");
+  checkLoginUrl(w, first.split(" ")[1]);
+  assert.equal(second, "410 -", "the second request gets nothing");
+  assert.match(result.stderr, /warning: The one-time link to the AWS console was requested 2 times: someone else/);
+  assertNoSecrets(w, result.stderr);
 });
 
 Deno.test("login --session-duration: sent when accepted; after a 400 retried once without it", async () => {
-  const w = await world();
-  try {
-    await warmCache(w);
-    const accepted = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
-    assert.equal(accepted.code, 0, accepted.stderr);
-    checkLoginUrl(w, accepted.stdout.trim());
-    assert.deepEqual(w.federation.calls.map((call) => [call.sessionDuration, call.status]), [["7200", 200]]);
+  await using w = await world();
+  await warmCache(w);
+  const accepted = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  checkLoginUrl(w, accepted.stdout.trim());
+  assert.deepEqual(w.federation.calls.map((call) => [call.sessionDuration, call.status]), [["7200", 200]]);
 
-    w.federation.rejectSessionDuration = true;
-    const retried = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
-    assert.equal(retried.code, 0, retried.stderr);
-    checkLoginUrl(w, retried.stdout.trim());
-    assert.deepEqual(w.federation.calls.slice(1).map((call) => [call.sessionDuration, call.status]), [
-      ["7200", 400],
-      [undefined, 200],
-    ]);
-    assert.match(retried.stderr, /refused SessionDuration=7200; retrying without it/);
-    assertNoSecrets(w, retried.stderr);
-  } finally {
-    await w.close();
-  }
+  w.federation.rejectSessionDuration = true;
+  const retried = await runCli(["login", "idp", "--print", "--session-duration", "7200"], w.env);
+  assert.equal(retried.code, 0, retried.stderr);
+  checkLoginUrl(w, retried.stdout.trim());
+  assert.deepEqual(w.federation.calls.slice(1).map((call) => [call.sessionDuration, call.status]), [
+    ["7200", 400],
+    [undefined, 200],
+  ]);
+  assert.match(retried.stderr, /refused SessionDuration=7200; retrying without it/);
+  assertNoSecrets(w, retried.stderr);
 });
 
 Deno.test("login: refused credentials and bad destinations are explained, nothing on stdout", async () => {
-  const w = await world();
-  const stranger = startFederation({ sts: { issued: () => false } });
-  try {
-    await warmCache(w);
-    const refused = await runCli(["login", "idp", "--print", "--signin-url", stranger.endpoint], w.env);
-    assert.equal(refused.code, 1);
-    assert.equal(refused.stdout, "");
-    assert.match(refused.stderr, /refused the credentials \(HTTP 403\).*must be temporary credentials from STS/);
+  await using w = await world();
+  await using stranger = startFederation({ sts: { issued: () => false } });
+  await warmCache(w);
+  const refused = await runCli(["login", "idp", "--print", "--signin-url", stranger.endpoint], w.env);
+  assert.equal(refused.code, 1);
+  assert.equal(refused.stdout, "");
+  assert.match(refused.stderr, /refused the credentials \(HTTP 403\).*must be temporary credentials from STS/);
 
-    const calls = w.federation.calls.length;
-    for (
-      const args of [
-        ["--destination", "https://evil.example/"],
-        ["--region", "cn-north-1"],
-        ["--session-duration", "60"],
-      ]
-    ) {
-      const bad = await runCli(["login", "idp", "--print", ...args], w.env);
-      assert.equal(bad.code, 2, bad.stderr);
-      assert.equal(bad.stdout, "");
-      assert.match(bad.stderr, /hint:/);
-    }
-    assert.equal(w.federation.calls.length, calls, "usage errors cost no federation call");
-  } finally {
-    await stranger.close();
-    await w.close();
+  const calls = w.federation.calls.length;
+  for (
+    const args of [
+      ["--destination", "https://evil.example/"],
+      ["--region", "cn-north-1"],
+      ["--session-duration", "60"],
+    ]
+  ) {
+    const bad = await runCli(["login", "idp", "--print", ...args], w.env);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.equal(bad.stdout, "");
+    assert.match(bad.stderr, /hint:/);
   }
+  assert.equal(w.federation.calls.length, calls, "usage errors cost no federation call");
 });

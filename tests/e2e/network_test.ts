@@ -12,13 +12,14 @@ import { join } from "node:path";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts, type StsStandIn } from "../fixtures/sts.ts";
 import { cleanEnv, makeHome, runCli } from "../helpers/cli.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const TLS = new URL("../fixtures/tls/", import.meta.url).pathname;
 const CA = join(TLS, "ca.pem");
 const ROLE = "arn:aws:iam::123456789012:role/ci-deploy";
 
 /** An HTTPS server on 127.0.0.1 that counts the requests it got (a request means the TLS handshake passed). */
-function httpsIdp(): { url: string; requests: () => number; close: () => Promise<void> } {
+function httpsIdp(): { url: string; requests: () => number } & AsyncDisposable {
   let requests = 0;
   const server = Deno.serve({
     hostname: "127.0.0.1",
@@ -30,11 +31,15 @@ function httpsIdp(): { url: string; requests: () => number; close: () => Promise
     requests++;
     return new Response("not an IdP", { status: 404 });
   });
-  return { url: `https://127.0.0.1:${server.addr.port}`, requests: () => requests, close: () => server.shutdown() };
+  return {
+    url: `https://127.0.0.1:${server.addr.port}`,
+    requests: () => requests,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
 }
 
 Deno.test("TLS: a private CA is trusted through DENO_CERT or the OS store, and refused otherwise", async () => {
-  const idp = httpsIdp();
+  await using idp = httpsIdp();
   const home = await makeHome(`
 [[AuthProvider]]
 name = "corp"
@@ -51,28 +56,24 @@ flow = "client_credentials"
     assert.equal(run.stdout, "");
     return { reached: idp.requests() > before, stderr: run.stderr };
   };
-  try {
-    const untrusted = await attempt({});
-    assert.equal(untrusted.reached, false, "an unknown CA fails the handshake");
-    assert.match(untrusted.stderr, /Cannot reach the identity provider .*certificate.*hint: .*DENO_CERT/);
-    assert.equal((await attempt({ DENO_CERT: CA })).reached, true, "DENO_CERT adds the CA");
-    if (Deno.build.os === "linux") {
-      // On Linux the OS store is the system bundle, which SSL_CERT_FILE replaces (rustls-native-certs).
-      assert.equal((await attempt({ SSL_CERT_FILE: CA })).reached, true, "the OS store is trusted");
-      assert.equal(
-        (await attempt({ SSL_CERT_FILE: CA, DENO_TLS_CA_STORE: "mozilla" })).reached,
-        false,
-        "an explicit DENO_TLS_CA_STORE is the user's choice",
-      );
-    }
-  } finally {
-    await idp.close();
-    await Deno.remove(home, { recursive: true });
+  await using _home = removing(home);
+  const untrusted = await attempt({});
+  assert.equal(untrusted.reached, false, "an unknown CA fails the handshake");
+  assert.match(untrusted.stderr, /Cannot reach the identity provider .*certificate.*hint: .*DENO_CERT/);
+  assert.equal((await attempt({ DENO_CERT: CA })).reached, true, "DENO_CERT adds the CA");
+  if (Deno.build.os === "linux") {
+    // On Linux the OS store is the system bundle, which SSL_CERT_FILE replaces (rustls-native-certs).
+    assert.equal((await attempt({ SSL_CERT_FILE: CA })).reached, true, "the OS store is trusted");
+    assert.equal(
+      (await attempt({ SSL_CERT_FILE: CA, DENO_TLS_CA_STORE: "mozilla" })).reached,
+      false,
+      "an explicit DENO_TLS_CA_STORE is the user's choice",
+    );
   }
 });
 
 /** A forward proxy for http:// URLs: records each request's URL and passes it on. */
-function forwardProxy(): { url: string; seen: string[]; close: () => Promise<void> } {
+function forwardProxy(): { url: string; seen: string[] } & AsyncDisposable {
   const seen: string[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (request) => {
     seen.push(`${request.method} ${request.url}`);
@@ -84,7 +85,7 @@ function forwardProxy(): { url: string; seen: string[]; close: () => Promise<voi
     });
     return new Response(response.body, { status: response.status, headers: response.headers });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}`, seen, close: () => server.shutdown() };
+  return { url: `http://127.0.0.1:${server.addr.port}`, seen, [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
 function m2mConfig(idp: TestIdp, sts: StsStandIn): string {
@@ -100,40 +101,34 @@ sts_endpoint = "${sts.url}"
 }
 
 Deno.test("proxies: IdP and STS requests go through HTTP_PROXY, and around it for NO_PROXY hosts", async () => {
-  const idp = await startIdp();
-  const sts = await startSts({
+  await using idp = await startIdp();
+  await using sts = await startSts({
     providers: [{ url: idp.issuer, clientIds: [idp.m2mClient.audience] }],
     roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.m2mClient.audience } }],
   });
-  const proxy = forwardProxy();
+  await using proxy = forwardProxy();
   const home = await makeHome(m2mConfig(idp, sts));
-  try {
-    const key = { AWS_OIDC_PRIVATE_KEY: idp.m2mClient.privateKeyPem };
-    const run = await runCli(["auth", "ci"], cleanEnv(home, { ...key, HTTP_PROXY: proxy.url, http_proxy: proxy.url }));
-    assert.equal(run.code, 0, run.stderr);
-    const output = JSON.parse(run.stdout);
-    assert.ok(sts.issued(output.AccessKeyId, output.SecretAccessKey, output.SessionToken));
-    assert.ok(proxy.seen.some((r) => r.startsWith(`GET ${idp.issuer}/.well-known/openid-configuration`)), "discovery");
-    assert.ok(proxy.seen.some((r) => r.startsWith(`POST ${idp.issuer}/`)), "the token request");
-    assert.ok(proxy.seen.some((r) => r.startsWith(`POST ${sts.url}`)), `STS, through the SDK: ${proxy.seen}`);
+  await using _home = removing(home);
+  const key = { AWS_OIDC_PRIVATE_KEY: idp.m2mClient.privateKeyPem };
+  const run = await runCli(["auth", "ci"], cleanEnv(home, { ...key, HTTP_PROXY: proxy.url, http_proxy: proxy.url }));
+  assert.equal(run.code, 0, run.stderr);
+  const output = JSON.parse(run.stdout);
+  assert.ok(sts.issued(output.AccessKeyId, output.SecretAccessKey, output.SessionToken));
+  assert.ok(proxy.seen.some((r) => r.startsWith(`GET ${idp.issuer}/.well-known/openid-configuration`)), "discovery");
+  assert.ok(proxy.seen.some((r) => r.startsWith(`POST ${idp.issuer}/`)), "the token request");
+  assert.ok(proxy.seen.some((r) => r.startsWith(`POST ${sts.url}`)), `STS, through the SDK: ${proxy.seen}`);
 
-    const through = proxy.seen.length;
-    const direct = await runCli(
-      ["auth", "ci", "--no-cache"],
-      cleanEnv(home, {
-        ...key,
-        HTTP_PROXY: proxy.url,
-        http_proxy: proxy.url,
-        NO_PROXY: "127.0.0.1",
-        no_proxy: "127.0.0.1",
-      }),
-    );
-    assert.equal(direct.code, 0, direct.stderr);
-    assert.equal(proxy.seen.length, through, "NO_PROXY hosts are reached directly");
-  } finally {
-    await proxy.close();
-    await idp.close();
-    await sts.close();
-    await Deno.remove(home, { recursive: true });
-  }
+  const through = proxy.seen.length;
+  const direct = await runCli(
+    ["auth", "ci", "--no-cache"],
+    cleanEnv(home, {
+      ...key,
+      HTTP_PROXY: proxy.url,
+      http_proxy: proxy.url,
+      NO_PROXY: "127.0.0.1",
+      no_proxy: "127.0.0.1",
+    }),
+  );
+  assert.equal(direct.code, 0, direct.stderr);
+  assert.equal(proxy.seen.length, through, "NO_PROXY hosts are reached directly");
 });

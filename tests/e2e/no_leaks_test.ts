@@ -15,6 +15,7 @@ import { startIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
 import { chromiumAgent } from "../helpers/chromium.ts";
 import { cleanEnv, type CliRun, makeHome, runApprovingDevice, runCli } from "../helpers/cli.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const ROLE_BROWSER = "arn:aws:iam::123456789012:role/leak-browser";
 const ROLE_DEVICE = "arn:aws:iam::123456789012:role/leak-device";
@@ -55,8 +56,8 @@ function runWithApproval(args: string[], env: Record<string, string>, browser: s
 }
 
 Deno.test("with --debug, no token, secret, key or credential reaches stderr or a file other than the cache", async () => {
-  const idp = await startIdp();
-  const sts = await startSts({
+  await using idp = await startIdp();
+  await using sts = await startSts({
     providers: [
       { url: idp.issuer, clientIds: [idp.confidentialClient.id, idp.publicClientId, idp.m2mClient.audience] },
     ],
@@ -66,10 +67,11 @@ Deno.test("with --debug, no token, secret, key or credential reaches stderr or a
       { arn: ROLE_M2M, trust: { issuer: idp.issuer, audience: idp.m2mClient.audience } },
     ],
   });
-  const chromium = await chromiumAgent();
-  const approver = await chromiumAgent();
+  await using chromium = await chromiumAgent();
+  await using approver = await chromiumAgent();
   // Outside HOME: the key file holds the key by design.
   const keyFile = await Deno.makeTempFile({ prefix: "aws-oidc-m2m-key-" });
+  await using _keyFile = removing(keyFile);
   await Deno.writeTextFile(keyFile, idp.m2mClient.privateKeyPem);
   const home = await makeHome(`region = "us-east-1"
 provider_url = "${idp.issuer}"
@@ -97,6 +99,7 @@ client_id = "${idp.m2mClient.id}"
 key_id = "${idp.m2mClient.keyId}"
 private_key_file = "${keyFile}"
 `);
+  await using _home = removing(home);
   const env = cleanEnv(home);
   for (const name of ["DISPLAY", "WAYLAND_DISPLAY", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]) delete env[name];
   const cache = join(home, ".aws-oidc", "cache");
@@ -133,96 +136,84 @@ private_key_file = "${keyFile}"
     return result;
   };
 
-  try {
-    // The browser flow with a client secret, then the cache.
-    await cli(["auth", "browser"]);
-    await cli(["env", "browser"]);
-    await cli(["env", "browser", "--format", "dotenv"]);
-    await cli(["env", "browser", "--format", "json"]);
-    await cli(["exec", "--provider", "browser", "--", "sh", "-c", 'test -n "$AWS_SECRET_ACCESS_KEY"']);
-    await cli(["token", "browser"]);
-    await cli(["eks-token", "--provider", "browser", "--cluster-name", "prod"]);
-    // A refresh: stale credentials and ID token.
-    for await (const path of filesUnder(cache)) {
-      const name = relative(cache, path);
-      if (!/^(tokens|credentials)-.*\.json$/.test(name)) continue;
-      const data = JSON.parse(await Deno.readTextFile(path));
-      if (name.startsWith("credentials-")) data.expiration = new Date(Date.now() + 60_000).toISOString();
-      else data.idTokenExpiresAt = Math.floor(Date.now() / 1000);
-      await Deno.writeTextFile(path, JSON.stringify(data));
-    }
-    await cli(["auth", "browser"]);
-    assert.equal(idp.counters.refreshGrants, 1, "the refresh ran");
-    // The device flow and client credentials.
-    // A second profile: the first may still be in use by the browser login's Chromium.
-    await cli(["auth", "device"], runWithApproval(["--debug", "auth", "device"], env, approver.argv));
-    assert.equal(idp.counters.deviceGrants, 1, "the device flow ran");
-    await cli(["auth", "m2m"]);
-    assert.equal(idp.counters.clientCredentialsGrants, 1, "client credentials ran");
-    await cli(["status"]);
-    await cli(["check-refresh-ttl", "browser"]);
-    await cli(["logout", "browser"]);
-    await cli(["logout", "device"]);
+  // The browser flow with a client secret, then the cache.
+  await cli(["auth", "browser"]);
+  await cli(["env", "browser"]);
+  await cli(["env", "browser", "--format", "dotenv"]);
+  await cli(["env", "browser", "--format", "json"]);
+  await cli(["exec", "--provider", "browser", "--", "sh", "-c", 'test -n "$AWS_SECRET_ACCESS_KEY"']);
+  await cli(["token", "browser"]);
+  await cli(["eks-token", "--provider", "browser", "--cluster-name", "prod"]);
+  // A refresh: stale credentials and ID token.
+  for await (const path of filesUnder(cache)) {
+    const name = relative(cache, path);
+    if (!/^(tokens|credentials)-.*\.json$/.test(name)) continue;
+    const data = JSON.parse(await Deno.readTextFile(path));
+    if (name.startsWith("credentials-")) data.expiration = new Date(Date.now() + 60_000).toISOString();
+    else data.idTokenExpiresAt = Math.floor(Date.now() / 1000);
+    await Deno.writeTextFile(path, JSON.stringify(data));
+  }
+  await cli(["auth", "browser"]);
+  assert.equal(idp.counters.refreshGrants, 1, "the refresh ran");
+  // The device flow and client credentials.
+  // A second profile: the first may still be in use by the browser login's Chromium.
+  await cli(["auth", "device"], runWithApproval(["--debug", "auth", "device"], env, approver.argv));
+  assert.equal(idp.counters.deviceGrants, 1, "the device flow ran");
+  await cli(["auth", "m2m"]);
+  assert.equal(idp.counters.clientCredentialsGrants, 1, "client credentials ran");
+  await cli(["status"]);
+  await cli(["check-refresh-ttl", "browser"]);
+  await cli(["logout", "browser"]);
+  await cli(["logout", "device"]);
 
-    assert.ok(secrets.size >= 15, `secrets collected: ${secrets.size}`);
-    const debugged = runs.filter(({ run }) => /^debug: /m.test(run.stderr)).length;
-    assert.ok(debugged >= runs.length / 2, `--debug explained ${debugged} of ${runs.length} runs`);
-    for (const { args, run } of runs) {
-      assert.doesNotMatch(run.stderr, /eyJ[\w-]{10,}\.eyJ[\w-]{10,}/, `${args.join(" ")}: no JWT on stderr`);
-      for (const secret of secrets) {
-        for (const needle of needles(secret)) {
-          assert.ok(!run.stderr.includes(needle), `${args.join(" ")}: a secret on stderr (…${needle.slice(-6)})`);
-        }
+  assert.ok(secrets.size >= 15, `secrets collected: ${secrets.size}`);
+  const debugged = runs.filter(({ run }) => /^debug: /m.test(run.stderr)).length;
+  assert.ok(debugged >= runs.length / 2, `--debug explained ${debugged} of ${runs.length} runs`);
+  for (const { args, run } of runs) {
+    assert.doesNotMatch(run.stderr, /eyJ[\w-]{10,}\.eyJ[\w-]{10,}/, `${args.join(" ")}: no JWT on stderr`);
+    for (const secret of secrets) {
+      for (const needle of needles(secret)) {
+        assert.ok(!run.stderr.includes(needle), `${args.join(" ")}: a secret on stderr (…${needle.slice(-6)})`);
       }
     }
-    for await (const path of filesUnder(home)) {
-      const name = relative(home, path);
-      if (SECRET_FILE.test(name)) continue;
-      const text = new TextDecoder().decode(await Deno.readFile(path));
-      for (const secret of secrets) {
-        // The person wrote the client secret into the config; nothing else may be there.
-        if (name === ".aws-oidc/config" && secret === idp.confidentialClient.secret) continue;
-        for (const needle of needles(secret)) {
-          assert.ok(!text.includes(needle), `a secret in ${name} (…${needle.slice(-6)})`);
-        }
+  }
+  for await (const path of filesUnder(home)) {
+    const name = relative(home, path);
+    if (SECRET_FILE.test(name)) continue;
+    const text = new TextDecoder().decode(await Deno.readFile(path));
+    for (const secret of secrets) {
+      // The person wrote the client secret into the config; nothing else may be there.
+      if (name === ".aws-oidc/config" && secret === idp.confidentialClient.secret) continue;
+      for (const needle of needles(secret)) {
+        assert.ok(!text.includes(needle), `a secret in ${name} (…${needle.slice(-6)})`);
       }
     }
-  } finally {
-    await chromium.stop();
-    await approver.stop();
-    await idp.close();
-    await sts.close();
-    await Deno.remove(home, { recursive: true });
-    await Deno.remove(keyFile);
   }
 });
 
 Deno.test("setup --debug never shows the client secret, raw or escaped for TOML", async () => {
   const secret = `GOCSPX-Leak1"quote\\back'tick$(x)Leak2`;
   const home = await makeHome("");
-  try {
-    const run = await runCli([
-      "--debug",
-      "setup",
-      "--type",
-      "google",
-      "--client-id",
-      "c.apps.googleusercontent.com",
-      "--client-secret",
-      secret,
-      "--role-arn",
-      "arn:aws:iam::123456789012:role/dev",
-      "--no-test-login",
-      "--yes",
-    ], cleanEnv(home));
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stderr, /client_secret = /, "the preview shows the key");
-    const config = await Deno.readTextFile(join(home, ".aws-oidc", "config"));
-    assert.ok(config.includes(`client_secret = ${JSON.stringify(secret)}`), "the secret is written, escaped");
-    for (const form of [secret, JSON.stringify(secret), JSON.stringify(secret).slice(1, -1), "Leak1", "Leak2"]) {
-      assert.ok(!run.stderr.includes(form), `the secret on stderr as ${form}:\n${run.stderr}`);
-    }
-  } finally {
-    await Deno.remove(home, { recursive: true });
+  await using _home = removing(home);
+  const run = await runCli([
+    "--debug",
+    "setup",
+    "--type",
+    "google",
+    "--client-id",
+    "c.apps.googleusercontent.com",
+    "--client-secret",
+    secret,
+    "--role-arn",
+    "arn:aws:iam::123456789012:role/dev",
+    "--no-test-login",
+    "--yes",
+  ], cleanEnv(home));
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /client_secret = /, "the preview shows the key");
+  const config = await Deno.readTextFile(join(home, ".aws-oidc", "config"));
+  assert.ok(config.includes(`client_secret = ${JSON.stringify(secret)}`), "the secret is written, escaped");
+  for (const form of [secret, JSON.stringify(secret), JSON.stringify(secret).slice(1, -1), "Leak1", "Leak2"]) {
+    assert.ok(!run.stderr.includes(form), `the secret on stderr as ${form}:\n${run.stderr}`);
   }
 });

@@ -7,47 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type HostileIdp, type HostileMode, startHostileIdp } from "../fixtures/hostile_idp.ts";
-import { startSts, type StsStandIn } from "../fixtures/sts.ts";
-import { cleanEnv, type CliRun, makeHome, redirectFollowerAgent, runCli } from "../helpers/cli.ts";
+import type { HostileIdp, HostileMode } from "../fixtures/hostile_idp.ts";
+import { type CliRun } from "../helpers/cli.ts";
+import { type HostileWorld, startHostileWorld } from "../helpers/hostile_world.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/hostile";
 
-interface World {
-  idp: HostileIdp;
-  sts: StsStandIn;
-  home: string;
-  auth(): Promise<CliRun>;
-  close(): Promise<void>;
-}
+type World = HostileWorld;
 
-async function world(mode: HostileMode, settings = ""): Promise<World> {
-  const idp = await startHostileIdp(mode);
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.clientId] }],
-    roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.clientId } }],
-  });
-  const home = await makeHome(`
-[[AuthProvider]]
-name = "hostile"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.clientId}"
-sts_endpoint = "${sts.url}"
-agent = ${redirectFollowerAgent()}
-${settings}
-`);
-  return {
-    idp,
-    sts,
-    home,
-    auth: () => runCli(["auth", "hostile"], cleanEnv(home)),
-    async close() {
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
-    },
-  };
+function world(mode: HostileMode, settings = ""): Promise<World> {
+  return startHostileWorld(mode, { name: "hostile", role: ROLE, settings });
 }
 
 /** A refusal: exit 1, empty stdout, `expected` on stderr, no token there, STS untouched since `stsBefore`. */
@@ -62,52 +31,40 @@ function assertRefused(w: World, run: CliRun, expected: RegExp, stsBefore = 0) {
 }
 
 async function refuse(mode: HostileMode, expected: RegExp, settings = ""): Promise<{ idp: HostileIdp; run: CliRun }> {
-  const w = await world(mode, settings);
-  try {
-    const run = await w.auth();
-    assertRefused(w, run, expected);
-    return { idp: w.idp, run };
-  } finally {
-    await w.close();
-  }
+  await using w = await world(mode, settings);
+  const run = await w.auth();
+  assertRefused(w, run, expected);
+  return { idp: w.idp, run };
 }
 
 async function succeed(mode: HostileMode): Promise<{ idp: HostileIdp; run: CliRun }> {
-  const w = await world(mode);
-  try {
-    const run = await w.auth();
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(JSON.parse(run.stdout).Version, 1);
-    assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
-    return { idp: w.idp, run };
-  } finally {
-    await w.close();
-  }
+  await using w = await world(mode);
+  const run = await w.auth();
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).Version, 1);
+  assert.equal(w.sts.counters.assumeRoleWithWebIdentity, 1);
+  return { idp: w.idp, run };
 }
 
 /** Logs in honestly, makes the cached credentials and ID token stale, then runs `auth` again: a refresh. */
 async function refuseRefresh(mode: HostileMode, expected: RegExp) {
-  const w = await world(mode);
-  try {
-    const first = await w.auth();
-    assert.equal(first.code, 0, first.stderr);
-    const stsBefore = w.sts.counters.requests;
-    const cache = join(w.home, ".aws-oidc", "cache");
-    for await (const entry of Deno.readDir(cache)) {
-      if (!entry.name.endsWith(".json") || entry.name.startsWith("fast-")) continue;
-      const path = join(cache, entry.name);
-      const data = JSON.parse(await Deno.readTextFile(path));
-      if (entry.name.startsWith("credentials-")) data.expiration = new Date(Date.now() + 60_000).toISOString();
-      if (entry.name.startsWith("tokens-")) data.idTokenExpiresAt = Math.floor(Date.now() / 1000);
-      await Deno.writeTextFile(path, JSON.stringify(data));
-    }
-    const run = await w.auth();
-    assertRefused(w, run, expected, stsBefore);
-    assert.equal(w.idp.counters.refreshGrants, 1, "one refresh");
-    assert.equal(w.idp.counters.authorizations, 1, "no fallback to a browser login");
-  } finally {
-    await w.close();
+  await using w = await world(mode);
+  const first = await w.auth();
+  assert.equal(first.code, 0, first.stderr);
+  const stsBefore = w.sts.counters.requests;
+  const cache = join(w.home, ".aws-oidc", "cache");
+  for await (const entry of Deno.readDir(cache)) {
+    if (!entry.name.endsWith(".json") || entry.name.startsWith("fast-")) continue;
+    const path = join(cache, entry.name);
+    const data = JSON.parse(await Deno.readTextFile(path));
+    if (entry.name.startsWith("credentials-")) data.expiration = new Date(Date.now() + 60_000).toISOString();
+    if (entry.name.startsWith("tokens-")) data.idTokenExpiresAt = Math.floor(Date.now() / 1000);
+    await Deno.writeTextFile(path, JSON.stringify(data));
   }
+  const run = await w.auth();
+  assertRefused(w, run, expected, stsBefore);
+  assert.equal(w.idp.counters.refreshGrants, 1, "one refresh");
+  assert.equal(w.idp.counters.authorizations, 1, "no fallback to a browser login");
 }
 
 Deno.test("the honest mode of the hostile IdP does reach STS (the refusals below are real)", async () => {

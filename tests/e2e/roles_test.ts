@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "../helpers/cli.ts";
 import { converse } from "../helpers/pty.ts";
-import { withWorld } from "../helpers/world.ts";
+import { providerTable, withWorld } from "../helpers/world.ts";
 
 const ADMIN = "arn:aws:iam::123456789012:role/admin";
 const READ = "arn:aws:iam::123456789012:role/read";
@@ -10,15 +10,10 @@ const READ = "arn:aws:iam::123456789012:role/read";
 Deno.test("roles: --role by alias, the terminal picker, and the non-interactive error", async () => {
   await withWorld({
     roles: [ADMIN, READ],
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = "read" }]
-`,
+    config: (servers) =>
+      providerTable(servers, {
+        fields: [`roles = [{ arn = "${ADMIN}", alias = "prod-admin" }, { arn = "${READ}", alias = "read" }]`],
+      }),
   }, async ({ sts, env }) => {
     const unattended = await runCli(["auth", "idp"], env);
     assert.equal(unattended.code, 2);

@@ -6,16 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { BOTO3_CLIENT, PYTHON, serveWorld, startServe } from "../helpers/serve.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const HOST_ADDRESS = "169.254.170.2";
 const CLIENT_ADDRESS = "169.254.170.1";
 
 async function ip(...args: string[]): Promise<void> {
-  const output = await new Deno.Command("ip", { args, stdout: "null", stderr: "piped" }).output();
-  if (!output.success) {
-    throw new Error(
-      `ip ${args.join(" ")} failed (root and iproute2 are needed): ${new TextDecoder().decode(output.stderr)}`,
-    );
+  const output = await runCommand("ip", args);
+  if (output.code !== 0) {
+    throw new Error(`ip ${args.join(" ")} failed (root and iproute2 are needed): ${output.stderr}`);
   }
 }
 
@@ -42,64 +41,52 @@ async function withNamespace(fn: (namespace: string) => Promise<void>): Promise<
 }
 
 Deno.test("serve --listen: boto3 in another network namespace keeps working across two expiries, no browser", async () => {
-  const w = await serveWorld({ shortLived: true });
-  try {
-    await withNamespace(async (namespace) => {
-      const serving = await startServe(["idp", "--listen", `${HOST_ADDRESS}:0`], w.env);
-      try {
-        const url = serving.variables.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-        assert.match(url, /^http:\/\/169\.254\.170\.2:\d+\/creds\//);
-        assert.match(serving.stderr(), /Listening on 169\.254\.170\.2: .* only those holding the token file/);
-        // Debian 12's boto3 predates AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (see serve_test.ts).
-        const token = await Deno.readTextFile(serving.variables.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
-        const env = { ...w.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token };
+  await using w = await serveWorld({ shortLived: true });
+  await withNamespace(async (namespace) => {
+    await using serving = await startServe(["idp", "--listen", `${HOST_ADDRESS}:0`], w.env);
+    const url = serving.variables.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    assert.match(url, /^http:\/\/169\.254\.170\.2:\d+\/creds\//);
+    assert.match(serving.stderr(), /Listening on 169\.254\.170\.2: .* only those holding the token file/);
+    // Debian 12's boto3 predates AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE (see serve_test.ts).
+    const token = await Deno.readTextFile(serving.variables.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
+    const env = { ...w.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token };
 
-        const client = new Deno.Command("ip", {
-          args: ["netns", "exec", namespace, PYTHON, BOTO3_CLIENT, "10", "2"],
-          env,
-          clearEnv: true,
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn();
-        const stderr = new Response(client.stderr).text();
-        const keys = new Set<string>();
-        let lines = 0;
-        let buffered = "";
-        // Each line is checked as it arrives: the stand-in issued these credentials and they are still live.
-        for await (const chunk of client.stdout.pipeThrough(new TextDecoderStream())) {
-          buffered += chunk;
-          let end;
-          while ((end = buffered.indexOf("\n")) >= 0) {
-            const line = JSON.parse(buffered.slice(0, end));
-            buffered = buffered.slice(end + 1);
-            lines++;
-            assert.equal(line.method, "container-role");
-            assert.ok(w.sts.issued(line.AccessKeyId, line.SecretAccessKey, line.SessionToken), "live credentials");
-            keys.add(line.AccessKeyId);
-          }
-        }
-        const status = await client.status;
-        assert.equal(status.code, 0, await stderr);
-        assert.equal(lines, 10);
-        assert.ok(keys.size >= 3, `three sessions or more, got ${keys.size}`);
-        assert.equal(w.idp.counters.authorizations, 1, "no browser after the first login");
-
-        // Without the token, the namespace gets nothing.
-        const { AWS_CONTAINER_AUTHORIZATION_TOKEN: _, ...noToken } = env;
-        const refused = await new Deno.Command("ip", {
-          args: ["netns", "exec", namespace, PYTHON, BOTO3_CLIENT, "1", "0"],
-          env: noToken,
-          clearEnv: true,
-          stdout: "piped",
-          stderr: "piped",
-        }).output();
-        assert.notEqual(refused.code, 0);
-        assert.equal(refused.stdout.length, 0);
-      } finally {
-        await serving.stop();
+    const client = new Deno.Command("ip", {
+      args: ["netns", "exec", namespace, PYTHON, BOTO3_CLIENT, "10", "2"],
+      env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(client.stderr).text();
+    const keys = new Set<string>();
+    let lines = 0;
+    let buffered = "";
+    // Each line is checked as it arrives: the stand-in issued these credentials and they are still live.
+    for await (const chunk of client.stdout.pipeThrough(new TextDecoderStream())) {
+      buffered += chunk;
+      let end;
+      while ((end = buffered.indexOf("\n")) >= 0) {
+        const line = JSON.parse(buffered.slice(0, end));
+        buffered = buffered.slice(end + 1);
+        lines++;
+        assert.equal(line.method, "container-role");
+        assert.ok(w.sts.issued(line.AccessKeyId, line.SecretAccessKey, line.SessionToken), "live credentials");
+        keys.add(line.AccessKeyId);
       }
+    }
+    const status = await client.status;
+    assert.equal(status.code, 0, await stderr);
+    assert.equal(lines, 10);
+    assert.ok(keys.size >= 3, `three sessions or more, got ${keys.size}`);
+    assert.equal(w.idp.counters.authorizations, 1, "no browser after the first login");
+
+    // Without the token, the namespace gets nothing.
+    const { AWS_CONTAINER_AUTHORIZATION_TOKEN: _, ...noToken } = env;
+    const refused = await runCommand("ip", ["netns", "exec", namespace, PYTHON, BOTO3_CLIENT, "1", "0"], {
+      env: noToken,
     });
-  } finally {
-    await w.close();
-  }
+    assert.notEqual(refused.code, 0);
+    assert.equal(refused.stdout.length, 0);
+  });
 });

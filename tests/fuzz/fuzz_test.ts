@@ -20,6 +20,7 @@ import { validateCallback } from "../../src/oidc/authorization_code.ts";
 import { startLoopbackListener } from "../../src/oidc/_loopback.ts";
 import type { Tokens } from "../../src/oidc/mod.ts";
 import { configFile, SEED_CONFIG, testProvider } from "../helpers/provider.ts";
+import { closing, removing } from "../helpers/dispose.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 
@@ -219,6 +220,7 @@ Deno.test("fuzz: callback query strings end as one valid code or our error", asy
 
 Deno.test("fuzz: the loopback listener answers every mutated request below 500 and still takes the real callback", async () => {
   const listener = startLoopbackListener("http://127.0.0.1:{port}/auth/callback");
+  await using _listener = closing(listener);
   const result = listener.waitForCallback({
     authorizationUrl: new URL("https://idp.example/authorize"),
     state: STATE,
@@ -227,30 +229,26 @@ Deno.test("fuzz: the loopback listener answers every mutated request below 500 a
   });
   const base = new URL(listener.startUrl).origin;
   const seeds = ["/auth/callback?code=abc&state=not-it", "/?x=1", "/auth/callback?error=access_denied&state=x"];
-  try {
-    await fuzz(
-      "listener",
-      { seeds, tokens: ["/", "..", "%2e%2e", "?", "state=", "code="], count: 400 },
-      async (path) => {
-        let url: URL;
-        try {
-          url = new URL(path.startsWith("/") ? base + path : `${base}/${path}`);
-        } catch {
-          return; // Not a URL a browser could send.
-        }
-        if (url.host !== new URL(base).host) return;
-        const response = await fetch(url, { redirect: "manual" });
-        const body = await response.text();
-        assert.ok(response.status < 500, `status ${response.status}`);
-        assert.notEqual(response.status, 200, "no mutant carries the state");
-        assert.doesNotMatch(body, /not-it|access_denied/);
-      },
-    );
-    await (await fetch(`${base}/auth/callback?code=real&state=${STATE}`)).body?.cancel();
-    assert.equal((await result).get("code"), "real");
-  } finally {
-    await listener.close();
-  }
+  await fuzz(
+    "listener",
+    { seeds, tokens: ["/", "..", "%2e%2e", "?", "state=", "code="], count: 400 },
+    async (path) => {
+      let url: URL;
+      try {
+        url = new URL(path.startsWith("/") ? base + path : `${base}/${path}`);
+      } catch {
+        return; // Not a URL a browser could send.
+      }
+      if (url.host !== new URL(base).host) return;
+      const response = await fetch(url, { redirect: "manual" });
+      const body = await response.text();
+      assert.ok(response.status < 500, `status ${response.status}`);
+      assert.notEqual(response.status, 200, "no mutant carries the state");
+      assert.doesNotMatch(body, /not-it|access_denied/);
+    },
+  );
+  await (await fetch(`${base}/auth/callback?code=real&state=${STATE}`)).body?.cancel();
+  assert.equal((await result).get("code"), "real");
 });
 
 const PROVIDER = testProvider();
@@ -313,27 +311,24 @@ Deno.test("fuzz: mutated cache files read as a miss or an entry, and the pipelin
   };
   const seeds = [JSON.stringify(tokenEntry), JSON.stringify(credentialEntry)];
   const tokens = ['"v":1', '"aud":', '"sub":', '"idTokenExpiresAt":', '"expiration":', '"x"', "-1", "1e999", "[1]"];
-  try {
-    const nameFor = (text: string) =>
-      text.includes('"idToken') || text.includes('"refreshToken') ? names.tokens : names.credentials;
-    await fuzz("cache read", { seeds, tokens, count: 3000 }, async (text) => {
-      await Deno.writeTextFile(join(store.dir, nameFor(text)), text, { mode: 0o600 });
-      const read = await store.read(nameFor(text), nameFor(text) === names.tokens ? isTokenEntry : isCredentialEntry);
-      assert.ok(read === undefined || (typeof read === "object" && read !== null));
-    });
-    // Fewer: each run takes the lock and writes (with fsync) what it obtained.
-    await fuzz("cache in the pipeline", { seeds, tokens, count: 400 }, async (text) => {
-      await Deno.writeTextFile(join(store.dir, nameFor(text)), text, { mode: 0o600 });
-      try {
-        const credentials = await getCredentials(PROVIDER, deps);
-        assert.equal(typeof credentials.accessKeyId, "string");
-      } catch (error) {
-        assertOurs(error);
-      }
-      await Promise.all([store.remove(names.tokens), store.remove(names.credentials)]);
-    });
-    assert.ok(problems.every((message) => message.length > 0 && !message.includes("\n")));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  const nameFor = (text: string) =>
+    text.includes('"idToken') || text.includes('"refreshToken') ? names.tokens : names.credentials;
+  await fuzz("cache read", { seeds, tokens, count: 3000 }, async (text) => {
+    await Deno.writeTextFile(join(store.dir, nameFor(text)), text, { mode: 0o600 });
+    const read = await store.read(nameFor(text), nameFor(text) === names.tokens ? isTokenEntry : isCredentialEntry);
+    assert.ok(read === undefined || (typeof read === "object" && read !== null));
+  });
+  // Fewer: each run takes the lock and writes (with fsync) what it obtained.
+  await fuzz("cache in the pipeline", { seeds, tokens, count: 400 }, async (text) => {
+    await Deno.writeTextFile(join(store.dir, nameFor(text)), text, { mode: 0o600 });
+    try {
+      const credentials = await getCredentials(PROVIDER, deps);
+      assert.equal(typeof credentials.accessKeyId, "string");
+    } catch (error) {
+      assertOurs(error);
+    }
+    await Promise.all([store.remove(names.tokens), store.remove(names.credentials)]);
+  });
+  assert.ok(problems.every((message) => message.length > 0 && !message.includes("\n")));
 });

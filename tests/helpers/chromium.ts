@@ -16,7 +16,7 @@ export function chromiumPath(): string {
 }
 
 /** A headless Chromium agent and the way to clean up after it. */
-export interface ChromiumAgent {
+export interface ChromiumAgent extends AsyncDisposable {
   /** The agent as a TOML array. */
   toml: string;
   argv: string[];
@@ -50,6 +50,9 @@ export async function chromiumAgent(options: { recordTo?: string } = {}): Promis
     async stop() {
       await stopBrowserOf(profile);
       await Deno.remove(profile, { recursive: true }).catch(() => {});
+    },
+    [Symbol.asyncDispose](this: ChromiumAgent) {
+      return this.stop();
     },
   };
 }

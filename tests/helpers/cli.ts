@@ -4,13 +4,10 @@
  */
 import { join } from "node:path";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
+import { type CommandResult, runCommand } from "./command.ts";
 
 /** What a CLI run produced; stdout and stderr kept apart. */
-export interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CliRun = CommandResult;
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -86,11 +83,14 @@ export function spawnCli(args: string[], env: Record<string, string>): Deno.Chil
   }).spawn();
 }
 
-/** Runs `aws-oidc <args>`. */
-export async function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const output = await spawnCli(args, env).output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+/** Runs `aws-oidc <args>` with exactly `env` and no stdin; killed after `timeoutMs`, if given. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number } = {},
+): Promise<CliRun> {
+  const [program, ...base] = cliCommand();
+  return runCommand(program, [...base, ...args], { env, cwd: ROOT, timeoutMs: options.timeoutMs });
 }
 
 /**

@@ -4,6 +4,7 @@
  * needs every permission, which the tests do not have).
  */
 import { join } from "node:path";
+import { removing } from "../helpers/dispose.ts";
 
 const SCANNER = new URL("../fixtures/cmdline_scanner.ts", import.meta.url).pathname;
 
@@ -19,26 +20,23 @@ export async function withCommandLineScan<T>(work: () => Promise<T>): Promise<{ 
   }).spawn();
   const reader = scanner.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  try {
-    while (!text.includes("ready\n")) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the command line scanner did not start");
-      text += value;
-    }
-    let result: T;
-    try {
-      result = await work();
-    } finally {
-      await Deno.writeTextFile(stop, "");
-    }
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += value;
-    }
-    await scanner.status;
-    return { result, seen: JSON.parse(text.slice(text.indexOf("ready\n") + 6)) };
-  } finally {
-    await Deno.remove(dir, { recursive: true });
+  await using _dir = removing(dir);
+  while (!text.includes("ready\n")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("the command line scanner did not start");
+    text += value;
   }
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    await Deno.writeTextFile(stop, "");
+  }
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  await scanner.status;
+  return { result, seen: JSON.parse(text.slice(text.indexOf("ready\n") + 6)) };
 }

@@ -8,9 +8,10 @@
  * before running the real one, put first on PATH.
  */
 import { join } from "node:path";
+import { runCommand } from "./command.ts";
 
 /** A running Secret Service. */
-export interface Keyring {
+export interface Keyring extends AsyncDisposable {
   /** Variables that point a process at it: DBUS_SESSION_BUS_ADDRESS, and PATH with the recording shim first. */
   env: Record<string, string>;
   /** The command lines `secret-tool` was run with, one a line. */
@@ -67,18 +68,15 @@ export async function startKeyring(options: { unlocked: boolean }): Promise<Keyr
     env,
     recorded: async () => (await Deno.readTextFile(record)).split("\n").filter(Boolean),
     async secretTool(...args) {
-      const output = await new Deno.Command("/usr/bin/secret-tool", {
-        args,
-        env,
-        stdin: "null",
-      }).output();
-      const decoder = new TextDecoder();
-      return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+      return await runCommand("/usr/bin/secret-tool", args, { env, inheritEnv: true });
     },
     async close() {
       await session.stdin.close();
       await session.status;
       await Deno.remove(dir, { recursive: true });
+    },
+    [Symbol.asyncDispose](this: Keyring) {
+      return this.close();
     },
   };
 }

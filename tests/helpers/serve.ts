@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { cliCommandLine, spawnCli } from "./cli.ts";
-import { startWorld, type World } from "./world.ts";
+import { providerTable, startWorld, type World } from "./world.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -28,23 +28,14 @@ export function serveWorld(options: { shortLived?: boolean; refreshTokenTtl?: nu
     roles: [ROLE],
     idp: short ? { idTokenTtl: 5, refreshTokenTtl: options.refreshTokenTtl } : undefined,
     sts: short ? { sessionSeconds: 8 } : undefined,
-    config: ({ idp, sts, agent }) => `
-[[AuthProvider]]
-name = "idp"
-role_arn = "${ROLE}"
-provider_url = "${idp.issuer}"
-client_id = "${idp.publicClientId}"
-sts_endpoint = "${sts.url}"
-agent = ${agent.toml}
-${short ? "refresh_window = 2" : ""}
-`,
+    config: (servers) => providerTable(servers, { role: ROLE, fields: short ? ["refresh_window = 2"] : [] }),
     awsConfig:
       `[profile engineer]\nregion = eu-west-1\ncredential_process = ${cliCommandLine()} auth idp --duration 3600\n`,
   });
 }
 
-/** A running `serve`. */
-export interface Serving {
+/** A running `serve`; disposing of it stops it, unless {@link Serving.stop} already did. */
+export interface Serving extends AsyncDisposable {
   /** The variables it printed. */
   variables: Record<string, string>;
   /** stderr so far. */
@@ -85,33 +76,26 @@ export async function startServe(args: string[], env: Record<string, string>, ti
       more += value;
     }
   })();
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    // One that does not stop within 10 s is killed, so a test fails instead of hanging.
+    const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const status = await child.status;
+    clearTimeout(killer);
+    await stderrDone;
+    return { code: status.code, stdout: await rest, stderr };
+  };
+  let stopped: ReturnType<typeof stop> | undefined;
   return {
     variables,
     stderr: () => stderr,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      // One that does not stop within 10 s is killed, so a test fails instead of hanging.
-      const killer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      const status = await child.status;
-      clearTimeout(killer);
-      await stderrDone;
-      return { code: status.code, stdout: await rest, stderr };
+    stop: () => stopped ??= stop(),
+    async [Symbol.asyncDispose]() {
+      await (stopped ??= stop());
     },
   };
-}
-
-/** Runs a program with exactly `env`; its output and exit code. */
-export async function run(
-  program: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const output = await new Deno.Command(program, { args, env, clearEnv: true, stdout: "piped", stderr: "piped" })
-    .output();
-  const decoder = new TextDecoder();
-  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
 }
 
 /** The JS SDK client (tests/fixtures/sdk_container_client.ts) as `deno run` argv. */

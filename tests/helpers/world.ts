@@ -8,6 +8,7 @@ import { type IdpOptions, startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { type RoleDefinition, startSts, type StsOptions, type StsStandIn } from "../fixtures/sts.ts";
 import { type ChromiumAgent, chromiumAgent } from "./chromium.ts";
 import { cleanEnv, makeHome } from "./cli.ts";
+import { removing } from "./dispose.ts";
 
 /** A web identity trust in the IdP's public client. */
 export interface PublicTrust {
@@ -33,8 +34,11 @@ export interface WorldOptions {
   env?: Record<string, string>;
 }
 
-/** The running world. */
-export interface World {
+/**
+ * The running world. Disposing of it calls its `close`, so a world extended as `{ ...world, close() {…} }` is
+ * disposed of through the new `close`.
+ */
+export interface World extends AsyncDisposable {
   idp: TestIdp;
   sts: StsStandIn;
   agent: ChromiumAgent;
@@ -45,26 +49,32 @@ export interface World {
   configPath: string;
   /** Replaces `~/.aws-oidc/config`. */
   writeConfig(toml: string): Promise<void>;
-  /** Stops the browser and the servers, and removes the HOME. */
+  /** Removes the HOME, and stops the browser and the servers. */
   close(): Promise<void>;
 }
 
-/** Starts a world; the caller closes it (or use {@link withWorld}). */
+/** Starts a world; the caller closes it: `await using world = await startWorld(…)` (or use {@link withWorld}). */
 export async function startWorld(options: WorldOptions): Promise<World> {
-  const idp = await startIdp(options.idp);
+  // Whatever started is stopped again if a later part fails to start.
+  await using started = new AsyncDisposableStack();
+  const idp = started.use(await startIdp(options.idp));
   const trust = { issuer: idp.issuer, audience: idp.publicClientId };
   const roles = typeof options.roles === "function"
     ? options.roles(trust)
     : options.roles.map((arn) => ({ arn, trust }));
-  const sts = await startSts({
-    providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
-    roles,
-    ...options.sts,
-  });
-  const agent = await chromiumAgent(options.agent);
+  const sts = started.use(
+    await startSts({
+      providers: [{ url: idp.issuer, clientIds: [idp.publicClientId] }],
+      roles,
+      ...options.sts,
+    }),
+  );
+  const agent = started.use(await chromiumAgent(options.agent));
   const home = await makeHome(options.config?.({ idp, sts, agent }) ?? "");
+  started.use(removing(home));
   if (options.awsConfig !== undefined) await Deno.writeTextFile(join(home, ".aws", "config"), options.awsConfig);
   const configPath = join(home, ".aws-oidc", "config");
+  const owned = started.move();
   return {
     idp,
     sts,
@@ -73,21 +83,46 @@ export async function startWorld(options: WorldOptions): Promise<World> {
     env: cleanEnv(home, options.env),
     configPath,
     writeConfig: (toml) => Deno.writeTextFile(configPath, toml),
-    async close() {
-      await agent.stop();
-      await idp.close();
-      await sts.close();
-      await Deno.remove(home, { recursive: true });
+    // The HOME first, then the browser, the IdP and STS: the reverse of their start.
+    close: () => owned.disposeAsync(),
+    [Symbol.asyncDispose](this: World) {
+      return this.close();
     },
   };
 }
 
 /** Runs `test` in a fresh world, closed afterwards whatever happens. */
 export async function withWorld<T>(options: WorldOptions, test: (world: World) => Promise<T>): Promise<T> {
-  const world = await startWorld(options);
-  try {
-    return await test(world);
-  } finally {
-    await world.close();
-  }
+  await using world = await startWorld(options);
+  return await test(world);
+}
+
+/** The servers a config file points at. */
+export interface Servers {
+  idp: Pick<TestIdp, "issuer" | "publicClientId">;
+  sts: Pick<StsStandIn, "url">;
+  agent: Pick<ChromiumAgent, "toml">;
+}
+
+/**
+ * One `[[AuthProvider]]` table for the world's IdP (its public client), STS stand-in and browser agent: `name`
+ * ("idp" unless given), `role_arn` when a `role` is given, then `fields`, each a line of TOML (`timeout = 60`).
+ * Top-level keys go before it (TOML puts them above the first table).
+ */
+export function providerTable(
+  servers: Servers,
+  options: { name?: string; role?: string; agent?: string; fields?: string[] } = {},
+): string {
+  return [
+    "",
+    "[[AuthProvider]]",
+    `name = "${options.name ?? "idp"}"`,
+    ...(options.role === undefined ? [] : [`role_arn = "${options.role}"`]),
+    `provider_url = "${servers.idp.issuer}"`,
+    `client_id = "${servers.idp.publicClientId}"`,
+    `sts_endpoint = "${servers.sts.url}"`,
+    `agent = ${options.agent ?? servers.agent.toml}`,
+    ...(options.fields ?? []),
+    "",
+  ].join("\n");
 }

@@ -21,6 +21,7 @@ import { assumeRoleWithWebIdentity } from "../../src/aws/sts.ts";
 import { startIdp, type TestIdp } from "../fixtures/idp.ts";
 import { startSts } from "../fixtures/sts.ts";
 import { testProvider } from "../helpers/provider.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const ROLE = "arn:aws:iam::123456789012:role/ci";
 const log = createLog({ stderr: () => {}, terminal: undefined });
@@ -97,24 +98,21 @@ Deno.test("a bad PEM, an encrypted key and a public key are refused with what to
 
 Deno.test("private_key_file wins over AWS_OIDC_PRIVATE_KEY, which may hold the PEM with \\n escapes", async () => {
   const dir = await Deno.makeTempDir();
-  try {
-    const rsa = pem("rsa", "pkcs8");
-    const env = (name: string) => name === PRIVATE_KEY_ENV ? pem("ec", "pkcs8").replaceAll("\n", "\\n") : undefined;
-    const fromFile = await loadClientKey({ privateKeyFile: await keyFile(dir, "k.pem", rsa), keyId: "k1" }, { env });
-    assert.equal(fromFile?.alg, "RS256");
-    assert.equal(fromFile?.kid, "k1");
-    const fromEnv = await loadClientKey({}, { env });
-    assert.equal(fromEnv?.alg, "ES256");
-    assert.equal(fromEnv?.kid, undefined);
-    assert.equal(await loadClientKey({}, { env: () => undefined }), undefined);
-    await assert.rejects(
-      loadClientKey({ privateKeyFile: join(dir, "missing.pem") }, { env }),
-      (error: unknown) =>
-        error instanceof ConfigError && /^Cannot read private_key_file ".*missing\.pem"/.test(error.message),
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  const rsa = pem("rsa", "pkcs8");
+  const env = (name: string) => name === PRIVATE_KEY_ENV ? pem("ec", "pkcs8").replaceAll("\n", "\\n") : undefined;
+  const fromFile = await loadClientKey({ privateKeyFile: await keyFile(dir, "k.pem", rsa), keyId: "k1" }, { env });
+  assert.equal(fromFile?.alg, "RS256");
+  assert.equal(fromFile?.kid, "k1");
+  const fromEnv = await loadClientKey({}, { env });
+  assert.equal(fromEnv?.alg, "ES256");
+  assert.equal(fromEnv?.kid, undefined);
+  assert.equal(await loadClientKey({}, { env: () => undefined }), undefined);
+  await assert.rejects(
+    loadClientKey({ privateKeyFile: join(dir, "missing.pem") }, { env }),
+    (error: unknown) =>
+      error instanceof ConfigError && /^Cannot read private_key_file ".*missing\.pem"/.test(error.message),
+  );
 });
 
 Deno.test("the request drops OpenID Connect scopes and adds auth_params", () => {
@@ -127,137 +125,119 @@ Deno.test("the request drops OpenID Connect scopes and adds auth_params", () => 
 });
 
 Deno.test("client credentials with private_key_jwt (RS256 and ES256); the JWT access token passes STS", async () => {
-  const idp = await startIdp();
-  const sts = await startSts({
+  await using idp = await startIdp();
+  await using sts = await startSts({
     providers: [{ url: idp.issuer, clientIds: [idp.m2mClient.audience] }],
     roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.m2mClient.audience } }],
   });
   const dir = await Deno.makeTempDir();
-  try {
-    const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem));
-    const tokens = await loginWithClientCredentials(provider, { log });
-    assert.equal(tokens.idToken, undefined);
-    assert.equal(tokens.claims.sub, idp.m2mClient.id);
-    assert.equal(tokens.claims.aud, idp.m2mClient.audience);
-    assert.equal(tokens.accessTokenExpiresAt, tokens.claims.exp);
-    assert.equal(idp.counters.clientCredentialsGrants, 1);
+  await using _dir = removing(dir);
+  const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem));
+  const tokens = await loginWithClientCredentials(provider, { log });
+  assert.equal(tokens.idToken, undefined);
+  assert.equal(tokens.claims.sub, idp.m2mClient.id);
+  assert.equal(tokens.claims.aud, idp.m2mClient.audience);
+  assert.equal(tokens.accessTokenExpiresAt, tokens.claims.exp);
+  assert.equal(idp.counters.clientCredentialsGrants, 1);
 
-    const es256 = m2mProvider(idp, await keyFile(dir, "ec.pem", idp.m2mClient.es256.privateKeyPem), {
-      keyId: idp.m2mClient.es256.keyId,
-    });
-    assert.equal((await loginWithClientCredentials(es256, { log })).claims.sub, idp.m2mClient.id);
+  const es256 = m2mProvider(idp, await keyFile(dir, "ec.pem", idp.m2mClient.es256.privateKeyPem), {
+    keyId: idp.m2mClient.es256.keyId,
+  });
+  assert.equal((await loginWithClientCredentials(es256, { log })).claims.sub, idp.m2mClient.id);
 
-    const credentials = await assumeRoleWithWebIdentity({
-      roleArn: ROLE,
-      webIdentityToken: tokens.accessToken,
-      roleSessionName: "ci",
-      durationSeconds: 3600,
-      region: "us-east-1",
-      endpoint: sts.url,
-    });
-    assert.ok(sts.issued(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await idp.close();
-    await sts.close();
-  }
+  const credentials = await assumeRoleWithWebIdentity({
+    roleArn: ROLE,
+    webIdentityToken: tokens.accessToken,
+    roleSessionName: "ci",
+    durationSeconds: 3600,
+    region: "us-east-1",
+    endpoint: sts.url,
+  });
+  assert.ok(sts.issued(credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken));
 });
 
 Deno.test("the pipeline sends the access token to STS and reuses it while it is valid", async () => {
-  const idp = await startIdp();
-  const sts = await startSts({
+  await using idp = await startIdp();
+  await using sts = await startSts({
     providers: [{ url: idp.issuer, clientIds: [idp.m2mClient.audience] }],
     roles: [{ arn: ROLE, trust: { issuer: idp.issuer, audience: idp.m2mClient.audience } }],
   });
   const dir = await Deno.makeTempDir();
-  try {
-    const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem), {
-      stsEndpoint: sts.url,
-    });
-    const store = await openCacheStore(join(dir, "cache"));
-    const deps = {
-      log,
-      env: () => undefined,
-      store,
-      login: (p: Provider) => loginWithClientCredentials(p, { log }),
-      refresh: () => Promise.reject(new Error("client credentials have no refresh")),
-      assumeRole: assumeRoleWithWebIdentity,
-      assumeChain: () => Promise.reject(new Error("no chain")),
-      stsEndpoint: sts.url,
-    };
-    const first = await getCredentials(provider, deps);
-    assert.equal(first.sub, idp.m2mClient.id);
-    assert.equal(first.sessionName, idp.m2mClient.id, "RoleSessionName falls back to sub, the client id");
-    assert.equal(first.clientId, idp.m2mClient.id);
-    // Without the credentials file the cached access token goes to STS again: no second grant.
-    for (const name of await store.list()) if (name.startsWith("credentials-")) await store.remove(name);
-    await getCredentials(provider, deps);
-    assert.equal(idp.counters.clientCredentialsGrants, 1);
-    assert.equal(sts.counters.assumeRoleWithWebIdentity, 2);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await idp.close();
-    await sts.close();
-  }
+  await using _dir = removing(dir);
+  const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem), {
+    stsEndpoint: sts.url,
+  });
+  const store = await openCacheStore(join(dir, "cache"));
+  const deps = {
+    log,
+    env: () => undefined,
+    store,
+    login: (p: Provider) => loginWithClientCredentials(p, { log }),
+    refresh: () => Promise.reject(new Error("client credentials have no refresh")),
+    assumeRole: assumeRoleWithWebIdentity,
+    assumeChain: () => Promise.reject(new Error("no chain")),
+    stsEndpoint: sts.url,
+  };
+  const first = await getCredentials(provider, deps);
+  assert.equal(first.sub, idp.m2mClient.id);
+  assert.equal(first.sessionName, idp.m2mClient.id, "RoleSessionName falls back to sub, the client id");
+  assert.equal(first.clientId, idp.m2mClient.id);
+  // Without the credentials file the cached access token goes to STS again: no second grant.
+  for (const name of await store.list()) if (name.startsWith("credentials-")) await store.remove(name);
+  await getCredentials(provider, deps);
+  assert.equal(idp.counters.clientCredentialsGrants, 1);
+  assert.equal(sts.counters.assumeRoleWithWebIdentity, 2);
 });
 
 Deno.test("a client not allowed the grant, a key the IdP does not know, no credentials: each says what to fix", async () => {
-  const idp = await startIdp();
+  await using idp = await startIdp();
   const dir = await Deno.makeTempDir();
-  try {
-    const key = await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem);
-    await assert.rejects(
-      loginWithClientCredentials(
-        m2mProvider(idp, key, {
-          clientId: idp.confidentialClient.id,
-          clientSecret: idp.confidentialClient.secret,
-          privateKeyFile: undefined,
-        }),
-        { log },
-      ),
-      (error: unknown) =>
-        error instanceof AwsOidcError &&
-        /^The identity provider does not allow the client credentials grant for client "aws-oidc-test-confidential" \(invalid_request: requested grant type is not allowed for this client\)$/
-          .test(error.message) &&
-        /client_credentials grant/.test(error.hint!),
-    );
-    await assert.rejects(
-      loginWithClientCredentials(m2mProvider(idp, await keyFile(dir, "other.pem", pem("rsa", "pkcs8"))), { log }),
-      (error: unknown) =>
-        error instanceof AwsOidcError &&
-        /refused the authentication of client "aws-oidc-test-m2m"/.test(error.message) &&
-        /public half of this private key/.test(error.hint!),
-    );
-    await assert.rejects(
-      loginWithClientCredentials(m2mProvider(idp, key, { privateKeyFile: undefined }), { log }),
-      (error: unknown) => error instanceof ConfigError && /has no client credentials/.test(error.message),
-    );
-    assert.equal(idp.counters.clientCredentialsGrants, 0);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await idp.close();
-  }
+  await using _dir = removing(dir);
+  const key = await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem);
+  await assert.rejects(
+    loginWithClientCredentials(
+      m2mProvider(idp, key, {
+        clientId: idp.confidentialClient.id,
+        clientSecret: idp.confidentialClient.secret,
+        privateKeyFile: undefined,
+      }),
+      { log },
+    ),
+    (error: unknown) =>
+      error instanceof AwsOidcError &&
+      /^The identity provider does not allow the client credentials grant for client "aws-oidc-test-confidential" \(invalid_request: requested grant type is not allowed for this client\)$/
+        .test(error.message) &&
+      /client_credentials grant/.test(error.hint!),
+  );
+  await assert.rejects(
+    loginWithClientCredentials(m2mProvider(idp, await keyFile(dir, "other.pem", pem("rsa", "pkcs8"))), { log }),
+    (error: unknown) =>
+      error instanceof AwsOidcError &&
+      /refused the authentication of client "aws-oidc-test-m2m"/.test(error.message) &&
+      /public half of this private key/.test(error.hint!),
+  );
+  await assert.rejects(
+    loginWithClientCredentials(m2mProvider(idp, key, { privateKeyFile: undefined }), { log }),
+    (error: unknown) => error instanceof ConfigError && /has no client credentials/.test(error.message),
+  );
+  assert.equal(idp.counters.clientCredentialsGrants, 0);
 });
 
 Deno.test("an opaque access token, or one from another issuer, is refused before STS", async () => {
-  const idp = await startIdp();
+  await using idp = await startIdp();
   const dir = await Deno.makeTempDir();
-  try {
-    const jwksUri = `${idp.issuer}/jwks`;
-    await assert.rejects(
-      verifyAccessToken("2YotnFZFEjr1zCsicMWpAA", { issuer: idp.issuer, jwksUri }),
-      (error: unknown) =>
-        error instanceof AwsOidcError && /opaque access token; STS needs a JWT/.test(error.message) &&
-        /JWT access tokens/.test(error.hint!),
-    );
-    const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem));
-    const { accessToken } = await loginWithClientCredentials(provider, { log });
-    await assert.rejects(
-      verifyAccessToken(accessToken, { issuer: "https://other.example", jwksUri }),
-      /access token was refused: claim "iss" failed/,
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-    await idp.close();
-  }
+  await using _dir = removing(dir);
+  const jwksUri = `${idp.issuer}/jwks`;
+  await assert.rejects(
+    verifyAccessToken("2YotnFZFEjr1zCsicMWpAA", { issuer: idp.issuer, jwksUri }),
+    (error: unknown) =>
+      error instanceof AwsOidcError && /opaque access token; STS needs a JWT/.test(error.message) &&
+      /JWT access tokens/.test(error.hint!),
+  );
+  const provider = m2mProvider(idp, await keyFile(dir, "rsa.pem", idp.m2mClient.privateKeyPem));
+  const { accessToken } = await loginWithClientCredentials(provider, { log });
+  await assert.rejects(
+    verifyAccessToken(accessToken, { issuer: "https://other.example", jwksUri }),
+    /access token was refused: claim "iss" failed/,
+  );
 });

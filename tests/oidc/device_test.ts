@@ -21,12 +21,11 @@ const USER_CODE = "WDJB-MJHT";
 
 type Answer = { status: number; body: Record<string, unknown> } | "id_token";
 
-interface StandIn {
+interface StandIn extends AsyncDisposable {
   issuer: string;
   /** Form bodies received at the device authorization and token endpoints. */
   deviceRequests: URLSearchParams[];
   tokenRequests: URLSearchParams[];
-  close(): Promise<void>;
 }
 
 /** An IdP whose token endpoint gives `answers` in turn (the last one repeats). */
@@ -87,7 +86,7 @@ async function standIn(options: {
     return json(404, {});
   });
   issuer = `http://127.0.0.1:${server.addr.port}`;
-  return { issuer, deviceRequests, tokenRequests, close: () => server.shutdown() };
+  return { issuer, deviceRequests, tokenRequests, [Symbol.asyncDispose]: () => server.shutdown() };
 }
 
 const pending = { status: 400, body: { error: "authorization_pending" } };
@@ -132,161 +131,121 @@ async function rejection(promise: Promise<unknown>): Promise<AwsOidcError> {
 }
 
 Deno.test("device flow: authorization_pending waits the interval, slow_down adds 5 s for good, then tokens", async () => {
-  const idp = await standIn({ answers: [pending, slowDown, pending, "id_token"] });
-  try {
-    const w = world();
-    const tokens = await loginWithDevice(providerFor(idp.issuer), w.deps);
-    assert.equal(tokens.claims.sub, "person");
-    assert.equal(tokens.accessToken, "at");
-    assert.deepEqual(w.sleeps, [2000, 2000, 2000 + SLOW_DOWN_STEP * 1000, 2000 + SLOW_DOWN_STEP * 1000]);
-    assert.equal(idp.tokenRequests.length, 4);
-    for (const request of idp.tokenRequests) {
-      assert.equal(request.get("grant_type"), "urn:ietf:params:oauth:grant-type:device_code");
-      assert.equal(request.get("device_code"), DEVICE_CODE);
-      assert.equal(request.get("client_id"), "client");
-    }
-    const [device] = idp.deviceRequests;
-    assert.equal(device.get("client_id"), "client");
-    assert.equal(device.get("scope"), "openid email");
-    assert.equal(device.get("audience"), "aws", "auth_params travel with the device authorization request");
-
-    const text = w.written.join("");
-    assert.match(text, new RegExp(`open this URL on any device: ${idp.issuer}/device\\?user_code=${USER_CODE}`));
-    assert.match(text, new RegExp(`go to ${idp.issuer}/device and enter the code ${USER_CODE}`));
-    assert.ok(text.includes(qrLines(`${idp.issuer}/device?user_code=${USER_CODE}`).join("\n")), "the QR code");
-    assert.match(text, new RegExp(`Waiting for you to approve the login at ${idp.issuer}/device…`));
-    assert.match(text, /polling every 7 s/);
-    assert.ok(!text.includes(DEVICE_CODE), "the device code is a secret, even in debug output");
-  } finally {
-    await idp.close();
+  await using idp = await standIn({ answers: [pending, slowDown, pending, "id_token"] });
+  const w = world();
+  const tokens = await loginWithDevice(providerFor(idp.issuer), w.deps);
+  assert.equal(tokens.claims.sub, "person");
+  assert.equal(tokens.accessToken, "at");
+  assert.deepEqual(w.sleeps, [2000, 2000, 2000 + SLOW_DOWN_STEP * 1000, 2000 + SLOW_DOWN_STEP * 1000]);
+  assert.equal(idp.tokenRequests.length, 4);
+  for (const request of idp.tokenRequests) {
+    assert.equal(request.get("grant_type"), "urn:ietf:params:oauth:grant-type:device_code");
+    assert.equal(request.get("device_code"), DEVICE_CODE);
+    assert.equal(request.get("client_id"), "client");
   }
+  const [device] = idp.deviceRequests;
+  assert.equal(device.get("client_id"), "client");
+  assert.equal(device.get("scope"), "openid email");
+  assert.equal(device.get("audience"), "aws", "auth_params travel with the device authorization request");
+
+  const text = w.written.join("");
+  assert.match(text, new RegExp(`open this URL on any device: ${idp.issuer}/device\\?user_code=${USER_CODE}`));
+  assert.match(text, new RegExp(`go to ${idp.issuer}/device and enter the code ${USER_CODE}`));
+  assert.ok(text.includes(qrLines(`${idp.issuer}/device?user_code=${USER_CODE}`).join("\n")), "the QR code");
+  assert.match(text, new RegExp(`Waiting for you to approve the login at ${idp.issuer}/device…`));
+  assert.match(text, /polling every 7 s/);
+  assert.ok(!text.includes(DEVICE_CODE), "the device code is a secret, even in debug output");
 });
 
 Deno.test("device flow: no interval named means 5 s; no complete URL means URL and code", async () => {
-  const idp = await standIn({
+  await using idp = await standIn({
     answers: [pending, "id_token"],
     deviceAnswer: (issuer) => ({
       status: 200,
       body: { device_code: DEVICE_CODE, user_code: USER_CODE, verification_uri: `${issuer}/device`, expires_in: 600 },
     }),
   });
-  try {
-    const w = world();
-    await loginWithDevice(providerFor(idp.issuer), w.deps);
-    assert.deepEqual(w.sleeps, [5000, 5000]);
-    const text = w.written.join("");
-    assert.match(text, new RegExp(`go to ${idp.issuer}/device on any device and enter the code ${USER_CODE}`));
-    assert.ok(text.includes(qrLines(`${idp.issuer}/device`).join("\n")));
-  } finally {
-    await idp.close();
-  }
+  const w = world();
+  await loginWithDevice(providerFor(idp.issuer), w.deps);
+  assert.deepEqual(w.sleeps, [5000, 5000]);
+  const text = w.written.join("");
+  assert.match(text, new RegExp(`go to ${idp.issuer}/device on any device and enter the code ${USER_CODE}`));
+  assert.ok(text.includes(qrLines(`${idp.issuer}/device`).join("\n")));
 });
 
 Deno.test("device flow: access_denied ends the wait with a clear error", async () => {
-  const idp = await standIn({ answers: [pending, { status: 400, body: { error: "access_denied" } }] });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.equal(error.message, 'The login to "dev" was denied at the identity provider');
-    assert.match(error.hint!, /declined/);
-    assert.equal(idp.tokenRequests.length, 2);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: [pending, { status: 400, body: { error: "access_denied" } }] });
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.equal(error.message, 'The login to "dev" was denied at the identity provider');
+  assert.match(error.hint!, /declined/);
+  assert.equal(idp.tokenRequests.length, 2);
 });
 
 Deno.test("device flow: expired_token says to start again", async () => {
-  const idp = await standIn({ answers: [{ status: 400, body: { error: "expired_token" } }] });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.equal(error.message, "The device code expired before the login was approved");
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: [{ status: 400, body: { error: "expired_token" } }] });
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.equal(error.message, "The device code expired before the login was approved");
 });
 
 Deno.test("device flow: the wait ends at timeout when it comes before the code expires", async () => {
-  const idp = await standIn({ answers: [pending] });
-  try {
-    const w = world();
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer, { timeout: 9 }), w.deps));
-    assert.equal(error.message, "The login was not approved within 9 seconds");
-    assert.deepEqual(w.sleeps, [2000, 2000, 2000, 2000, 1000], "the last wait stops at the deadline");
-    assert.equal(idp.tokenRequests.length, 5);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: [pending] });
+  const w = world();
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer, { timeout: 9 }), w.deps));
+  assert.equal(error.message, "The login was not approved within 9 seconds");
+  assert.deepEqual(w.sleeps, [2000, 2000, 2000, 2000, 1000], "the last wait stops at the deadline");
+  assert.equal(idp.tokenRequests.length, 5);
 });
 
 Deno.test("device flow: another token endpoint error is reported as such", async () => {
-  const idp = await standIn({ answers: [{ status: 400, body: { error: "invalid_client" } }] });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.match(error.message, /token endpoint refused: invalid_client/);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: [{ status: 400, body: { error: "invalid_client" } }] });
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.match(error.message, /token endpoint refused: invalid_client/);
 });
 
 Deno.test("device flow: an IdP without device_authorization_endpoint is refused before any request", async () => {
-  const idp = await standIn({ answers: ["id_token"], deviceEndpoint: false });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.equal(error.message, `The identity provider "${idp.issuer}" publishes no device_authorization_endpoint`);
-    assert.match(error.hint!, /flow = "browser"/);
-    assert.equal(idp.deviceRequests.length + idp.tokenRequests.length, 0);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: ["id_token"], deviceEndpoint: false });
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.equal(error.message, `The identity provider "${idp.issuer}" publishes no device_authorization_endpoint`);
+  assert.match(error.hint!, /flow = "browser"/);
+  assert.equal(idp.deviceRequests.length + idp.tokenRequests.length, 0);
 });
 
 Deno.test("device flow: unauthorized_client at the device endpoint names the grant to allow", async () => {
-  const idp = await standIn({
+  await using idp = await standIn({
     answers: ["id_token"],
     deviceAnswer: () => ({ status: 400, body: { error: "unauthorized_client" } }),
   });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.equal(error.message, 'The identity provider does not allow the device flow for client "client"');
-    assert.match(error.hint!, /urn:ietf:params:oauth:grant-type:device_code/);
-  } finally {
-    await idp.close();
-  }
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.equal(error.message, 'The identity provider does not allow the device flow for client "client"');
+  assert.match(error.hint!, /urn:ietf:params:oauth:grant-type:device_code/);
 });
 
 Deno.test("device flow: a verification URL that is not http(s) on the issuer's terms is refused", async () => {
-  const idp = await standIn({
+  await using idp = await standIn({
     answers: ["id_token"],
     deviceAnswer: () => ({
       status: 200,
       body: { device_code: DEVICE_CODE, user_code: USER_CODE, verification_uri: "javascript:alert(1)", expires_in: 60 },
     }),
   });
-  try {
-    const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
-    assert.match(error.message, /device verification URL is refused: "javascript:alert\(1\)" is neither https/);
-    assert.equal(idp.tokenRequests.length, 0);
-  } finally {
-    await idp.close();
-  }
+  const error = await rejection(loginWithDevice(providerFor(idp.issuer), world().deps));
+  assert.match(error.message, /device verification URL is refused: "javascript:alert\(1\)" is neither https/);
+  assert.equal(idp.tokenRequests.length, 0);
 });
 
 Deno.test("device flow: the oidc-provider fixture's confidential client may not use the grant", async () => {
-  const idp = await startIdp();
-  try {
-    const provider = providerFor(idp.issuer, {
-      clientId: idp.confidentialClient.id,
-      clientSecret: idp.confidentialClient.secret,
-      authParams: {},
-    });
-    const error = await rejection(loginWithDevice(provider, world().deps));
-    assert.equal(
-      error.message,
-      `The identity provider does not allow the device flow for client "${provider.clientId}"`,
-    );
-    assert.equal(idp.counters.deviceAuthorizations, 0);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await startIdp();
+  const provider = providerFor(idp.issuer, {
+    clientId: idp.confidentialClient.id,
+    clientSecret: idp.confidentialClient.secret,
+    authParams: {},
+  });
+  const error = await rejection(loginWithDevice(provider, world().deps));
+  assert.equal(
+    error.message,
+    `The identity provider does not allow the device flow for client "${provider.clientId}"`,
+  );
+  assert.equal(idp.counters.deviceAuthorizations, 0);
 });
 
 const platform = (os: typeof Deno.build.os, env: Record<string, string> = {}, wsl = false): Platform => ({
@@ -318,41 +277,33 @@ Deno.test("no browser: SSH sessions and display-less Unix, unless an agent, BROW
 });
 
 Deno.test("automatic choice: no display and a device endpoint means the device flow, and says so", async () => {
-  const idp = await standIn({ answers: ["id_token"] });
-  try {
-    const w = world();
-    const opened: string[] = [];
-    const tokens = await loginByFlow(providerFor(idp.issuer, { flow: "browser" }), {
-      ...w.deps,
-      openBrowser: (url) => opened.push(url),
-      platform: platform("linux"),
-    });
-    assert.equal(tokens.claims.sub, "person");
-    assert.deepEqual(opened, []);
-    assert.match(w.written.join(""), /No browser can be opened here \(there is no display\): using the device flow/);
-    assert.equal(idp.deviceRequests.length, 1);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: ["id_token"] });
+  const w = world();
+  const opened: string[] = [];
+  const tokens = await loginByFlow(providerFor(idp.issuer, { flow: "browser" }), {
+    ...w.deps,
+    openBrowser: (url) => opened.push(url),
+    platform: platform("linux"),
+  });
+  assert.equal(tokens.claims.sub, "person");
+  assert.deepEqual(opened, []);
+  assert.match(w.written.join(""), /No browser can be opened here \(there is no display\): using the device flow/);
+  assert.equal(idp.deviceRequests.length, 1);
 });
 
 Deno.test("automatic choice: without a device endpoint the browser flow still runs", async () => {
-  const idp = await standIn({ answers: ["id_token"], deviceEndpoint: false });
-  try {
-    const opened: string[] = [];
-    const error = await rejection(
-      loginByFlow(providerFor(idp.issuer, { flow: "browser", timeout: 1 }), {
-        ...world().deps,
-        openBrowser: (url) => opened.push(url),
-        platform: platform("linux", { SSH_CONNECTION: "10.0.0.1 5 10.0.0.2 22" }),
-      }),
-    );
-    assert.equal(opened.length, 1, "the browser was tried");
-    assert.doesNotMatch(error.message, /device/);
-    assert.equal(idp.deviceRequests.length, 0);
-  } finally {
-    await idp.close();
-  }
+  await using idp = await standIn({ answers: ["id_token"], deviceEndpoint: false });
+  const opened: string[] = [];
+  const error = await rejection(
+    loginByFlow(providerFor(idp.issuer, { flow: "browser", timeout: 1 }), {
+      ...world().deps,
+      openBrowser: (url) => opened.push(url),
+      platform: platform("linux", { SSH_CONNECTION: "10.0.0.1 5 10.0.0.2 22" }),
+    }),
+  );
+  assert.equal(opened.length, 1, "the browser was tried");
+  assert.doesNotMatch(error.message, /device/);
+  assert.equal(idp.deviceRequests.length, 0);
 });
 
 Deno.test("QR code: half blocks, two modules per line, with a light margin", () => {

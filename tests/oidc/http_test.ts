@@ -4,12 +4,8 @@ import { limitedFetch, MAX_RESPONSE_BYTES } from "../../src/oidc/http.ts";
 import { AwsOidcError } from "../../src/errors.ts";
 
 async function withServer(handler: (request: Request) => Response, run: (url: string) => Promise<void>) {
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  try {
-    await run(`http://127.0.0.1:${server.addr.port}/`);
-  } finally {
-    await server.shutdown();
-  }
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  await run(`http://127.0.0.1:${server.addr.port}/`);
 }
 
 Deno.test("limitedFetch: null-body statuses (204, 205, 304) come back as they are", async () => {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { detectBrowsers, readProfiles } from "../../src/oidc/installed_browsers.ts";
 import { agentCommand } from "../../src/oidc/open_browser.ts";
+import { removing } from "../helpers/dispose.ts";
 
 /** A `Local State` as Chrome writes it (trimmed): directory → profile info. */
 function localState(profiles: Record<string, string>): string {
@@ -24,11 +25,8 @@ async function program(path: string): Promise<void> {
 
 async function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-browsers-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  await fn(dir);
 }
 
 Deno.test("browsers on Linux: programs on PATH, profiles from XDG_CONFIG_HOME's Local State", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { callbackHosts, startLoopbackListener } from "../../src/oidc/_loopback.ts";
 import type { AwsOidcError } from "../../src/errors.ts";
+import { closing } from "../helpers/dispose.ts";
 
 const AUTHORIZE = new URL("https://idp.example/authorize?client_id=x");
 
@@ -240,6 +241,7 @@ Deno.test("callbackHosts: on port 80 the Host without a port is this listener to
 
 Deno.test("with localhost the listener holds its port on ::1 too, so no other program can answer the browser there", async () => {
   const listener = startLoopbackListener("http://localhost:{port}/auth/callback");
+  await using _listener = closing(listener);
   const result = listener.waitForCallback({
     authorizationUrl: AUTHORIZE,
     state: "expected-state",
@@ -247,27 +249,19 @@ Deno.test("with localhost the listener holds its port on ::1 too, so no other pr
     validate: (params) => params,
   });
   const port = Number(new URL(listener.redirectUri).port);
-  try {
-    assert.throws(() => Deno.listen({ hostname: "::1", port }), Deno.errors.AddrInUse);
-    assert.throws(() => Deno.listen({ hostname: "127.0.0.1", port }), Deno.errors.AddrInUse);
-    // What a browser sends when localhost resolved to ::1.
-    const viaV6 = await rawGet(port, "/auth/callback?code=v6&state=expected-state", `localhost:${port}`, "::1");
-    assert.match(viaV6, /^HTTP\/1.1 200/);
-    assert.equal((await result).get("code"), "v6");
-  } finally {
-    await listener.close();
-  }
+  assert.throws(() => Deno.listen({ hostname: "::1", port }), Deno.errors.AddrInUse);
+  assert.throws(() => Deno.listen({ hostname: "127.0.0.1", port }), Deno.errors.AddrInUse);
+  // What a browser sends when localhost resolved to ::1.
+  const viaV6 = await rawGet(port, "/auth/callback?code=v6&state=expected-state", `localhost:${port}`, "::1");
+  assert.match(viaV6, /^HTTP\/1.1 200/);
+  assert.equal((await result).get("code"), "v6");
 });
 
 Deno.test("with localhost and a fixed port already held on ::1, the login refuses clearly", () => {
-  const squatter = Deno.listen({ hostname: "::1", port: 0 });
+  using squatter = Deno.listen({ hostname: "::1", port: 0 });
   const port = (squatter.addr as Deno.NetAddr).port;
-  try {
-    assert.throws(
-      () => startLoopbackListener(`http://localhost:${port}/auth/callback`),
-      (error: Error) => /Cannot listen on \[::1\]:\d+ .*another program holds it/.test(error.message),
-    );
-  } finally {
-    squatter.close();
-  }
+  assert.throws(
+    () => startLoopbackListener(`http://localhost:${port}/auth/callback`),
+    (error: Error) => /Cannot listen on \[::1\]:\d+ .*another program holds it/.test(error.message),
+  );
 });

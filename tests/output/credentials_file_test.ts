@@ -12,6 +12,7 @@ import {
   writeProfile,
 } from "../../src/output/credentials_file.ts";
 import { AwsOidcError, UsageError } from "../../src/errors.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const VALUES = {
   aws_access_key_id: "ASIANEWNEWNEWNEWNEW1",
@@ -101,70 +102,58 @@ Deno.test("replaceProfile: a similarly named profile or a key of that name elsew
 Deno.test("writeProfile: round trip through the AWS SDK's fromIni; other profiles still readable", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-credentials-" });
   const path = join(dir, "credentials");
-  try {
-    await Deno.writeTextFile(path, BEFORE + SECTION + AFTER, { mode: 0o644 });
-    await Deno.chmod(path, 0o644);
-    await writeProfile(path, "work", VALUES);
-    const text = await Deno.readTextFile(path);
-    assert.ok(text.startsWith(BEFORE) && text.endsWith(AFTER));
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, "tightened to 0600");
-    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name), ["credentials"]);
+  await using _dir = removing(dir);
+  await Deno.writeTextFile(path, BEFORE + SECTION + AFTER, { mode: 0o644 });
+  await Deno.chmod(path, 0o644);
+  await writeProfile(path, "work", VALUES);
+  const text = await Deno.readTextFile(path);
+  assert.ok(text.startsWith(BEFORE) && text.endsWith(AFTER));
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600, "tightened to 0600");
+  assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((entry) => entry.name), ["credentials"]);
 
-    const read = (profile: string) =>
-      fromIni({ profile, filepath: path, configFilepath: join(dir, "none"), ignoreCache: true })();
-    const work = await read("work");
-    assert.equal(work.accessKeyId, VALUES.aws_access_key_id);
-    assert.equal(work.secretAccessKey, VALUES.aws_secret_access_key);
-    assert.equal(work.sessionToken, VALUES.aws_session_token);
-    assert.equal((await read("other")).secretAccessKey, "other-secret");
-    assert.equal((await read("default")).accessKeyId, "AKIADEFAULTDEFAULT00");
-    assert.equal((await read("work-two")).secretAccessKey, "work-two-secret");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const read = (profile: string) =>
+    fromIni({ profile, filepath: path, configFilepath: join(dir, "none"), ignoreCache: true })();
+  const work = await read("work");
+  assert.equal(work.accessKeyId, VALUES.aws_access_key_id);
+  assert.equal(work.secretAccessKey, VALUES.aws_secret_access_key);
+  assert.equal(work.sessionToken, VALUES.aws_session_token);
+  assert.equal((await read("other")).secretAccessKey, "other-secret");
+  assert.equal((await read("default")).accessKeyId, "AKIADEFAULTDEFAULT00");
+  assert.equal((await read("work-two")).secretAccessKey, "work-two-secret");
 });
 
 Deno.test("writeProfile: creates the directory (0700) and the file (0600) when missing", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-credentials-" });
   const path = join(dir, ".aws", "credentials");
-  try {
-    await writeProfile(path, "default", VALUES);
-    assert.equal(await Deno.readTextFile(path), `[default]\n${NEW_BODY}`);
-    assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
-    assert.equal((await Deno.stat(join(dir, ".aws"))).mode! & 0o777, 0o700);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  await writeProfile(path, "default", VALUES);
+  assert.equal(await Deno.readTextFile(path), `[default]\n${NEW_BODY}`);
+  assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+  assert.equal((await Deno.stat(join(dir, ".aws"))).mode! & 0o777, 0o700);
 });
 
 Deno.test("writeProfile: a symlink is refused, and neither it nor its target changes", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-credentials-" });
   const target = join(dir, "real");
   const link = join(dir, "credentials");
-  try {
-    await Deno.writeTextFile(target, "[a]\nx = 1\n");
-    await Deno.symlink(target, link);
-    await assert.rejects(
-      () => writeProfile(link, "work", VALUES),
-      (error: Error) => error instanceof AwsOidcError && /is a symbolic link/.test(error.message),
-    );
-    assert.ok((await Deno.lstat(link)).isSymlink);
-    assert.equal(await Deno.readTextFile(target), "[a]\nx = 1\n");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  await Deno.writeTextFile(target, "[a]\nx = 1\n");
+  await Deno.symlink(target, link);
+  await assert.rejects(
+    () => writeProfile(link, "work", VALUES),
+    (error: Error) => error instanceof AwsOidcError && /is a symbolic link/.test(error.message),
+  );
+  assert.ok((await Deno.lstat(link)).isSymlink);
+  assert.equal(await Deno.readTextFile(target), "[a]\nx = 1\n");
 });
 
 Deno.test("writeProfile: a file that is not UTF-8 is refused, not rewritten", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-credentials-" });
   const path = join(dir, "credentials");
-  try {
-    await Deno.writeFile(path, new Uint8Array([0x5b, 0x61, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]));
-    await assert.rejects(() => writeProfile(path, "work", VALUES), /is not UTF-8 text/);
-    assert.deepEqual(await Deno.readFile(path), new Uint8Array([0x5b, 0x61, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  await Deno.writeFile(path, new Uint8Array([0x5b, 0x61, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]));
+  await assert.rejects(() => writeProfile(path, "work", VALUES), /is not UTF-8 text/);
+  assert.deepEqual(await Deno.readFile(path), new Uint8Array([0x5b, 0x61, 0x5d, 0x0a, 0xff, 0xfe, 0x0a]));
 });
 
 Deno.test("checkProfileName: brackets, control characters, surrounding spaces and empty names are refused", () => {

@@ -14,6 +14,7 @@ import { UsageError } from "../../src/errors.ts";
 import { createLog } from "../../src/log.ts";
 import type { CredentialEntry } from "../../src/cache/entries.ts";
 import { runWithScript } from "./special_values.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const ENTRY: CredentialEntry = {
   provider: "google",
@@ -154,16 +155,13 @@ Deno.test("writeOutput: aws-credentials writes the file, prints nothing on stdou
   const stderr: string[] = [];
   const log = createLog({ stderr: (text) => stderr.push(text), terminal: undefined });
   const path = join(dir, "aws", "credentials");
-  try {
-    const options: OutputOptions = { format: "aws-credentials", profileName: "work", path };
-    await writeOutput(ENTRY, options, { stdout: (text) => stdout.push(text), log, lockPath: join(dir, "lock") });
-    assert.equal(stdout.join(""), "");
-    assert.equal(stderr.join(""), `Wrote profile "work" to ${path} (expires 2030-01-01T12:00:00Z)\n`);
-    assert.match(await Deno.readTextFile(path), /^\[work\]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\n/);
+  await using _dir = removing(dir);
+  const options: OutputOptions = { format: "aws-credentials", profileName: "work", path };
+  await writeOutput(ENTRY, options, { stdout: (text) => stdout.push(text), log, lockPath: join(dir, "lock") });
+  assert.equal(stdout.join(""), "");
+  assert.equal(stderr.join(""), `Wrote profile "work" to ${path} (expires 2030-01-01T12:00:00Z)\n`);
+  assert.match(await Deno.readTextFile(path), /^\[work\]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\n/);
 
-    await writeOutput(ENTRY, { format: "noop" }, { stdout: (text) => stdout.push(text), log, lockPath: "" });
-    assert.equal(stdout.join(""), "", "noop prints nothing");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await writeOutput(ENTRY, { format: "noop" }, { stdout: (text) => stdout.push(text), log, lockPath: "" });
+  assert.equal(stdout.join(""), "", "noop prints nothing");
 });

@@ -8,6 +8,7 @@ import {
   type ImdsServer,
   startImdsServer,
 } from "../../src/output/imds.ts";
+import { closing } from "../helpers/dispose.ts";
 
 const EXPIRATION = "2030-01-02T03:04:05.678Z";
 
@@ -41,11 +42,8 @@ async function withImds(
     roleName: "deployer",
     now: () => clock.now,
   });
-  try {
-    await fn(imds, clock, calls);
-  } finally {
-    await imds.close();
-  }
+  await using _imds = closing(imds);
+  await fn(imds, clock, calls);
 }
 
 async function putToken(imds: ImdsServer, ttl: string | undefined, headers: Record<string, string> = {}) {

@@ -4,6 +4,8 @@ import type { CredentialEntry } from "../../src/cache/entries.ts";
 import { type Log, redact } from "../../src/log.ts";
 import { type CredentialServer, startCredentialServer } from "../../src/output/server.ts";
 import { cleanEnv } from "../helpers/cli.ts";
+import { closing, removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLIENT = join(ROOT, "tests", "fixtures", "sdk_container_client.ts");
@@ -52,11 +54,8 @@ async function withServer(
   fn: (server: CredentialServer) => Promise<void>,
 ): Promise<void> {
   const server = startCredentialServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
+  await using _server = closing(server);
+  await fn(server);
 }
 
 /** One HTTP/1.1 request over a raw TCP connection, so the Host header is ours to choose. */
@@ -266,33 +265,25 @@ interface ChildCall {
 
 async function runSdkClient(server: CredentialServer, args: string[]): Promise<ChildCall[]> {
   const home = await Deno.makeTempDir({ prefix: "aws-oidc-sdk-client-" });
-  try {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--quiet",
-        "--allow-env",
-        "--allow-net=127.0.0.1",
-        "--allow-read",
-        "--allow-sys",
-        CLIENT,
-        ...args,
-      ],
-      cwd: ROOT,
-      env: cleanEnv(home, server.variables),
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(output.stdout);
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 0, `child failed:\n${stderr}`);
-    assert.ok(!stderr.includes(server.token), "the child's stderr shows the token");
-    return stdout.trim().split("\n").map((line) => JSON.parse(line));
-  } finally {
-    await Deno.remove(home, { recursive: true });
-  }
+  await using _home = removing(home);
+  const output = await runCommand(
+    Deno.execPath(),
+    [
+      "run",
+      "--quiet",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      "--allow-read",
+      "--allow-sys",
+      CLIENT,
+      ...args,
+    ],
+    { cwd: ROOT, env: cleanEnv(home, server.variables) },
+  );
+  const { stdout, stderr } = output;
+  assert.equal(output.code, 0, `child failed:\n${stderr}`);
+  assert.ok(!stderr.includes(server.token), "the child's stderr shows the token");
+  return stdout.trim().split("\n").map((line) => JSON.parse(line));
 }
 
 Deno.test("credential server: the SDK's fromHttp reads it, and sees rotated keys on each fetch", async () => {

@@ -3,6 +3,9 @@
  * reader might treat specially, alone and mixed. Credentials never hold most
  * of them, which is exactly why the quoting must be proven on them.
  */
+import { runCommand } from "../helpers/command.ts";
+import { removing } from "../helpers/dispose.ts";
+
 export const SPECIAL_VALUES: string[] = [
   "plain",
   "it's",
@@ -68,20 +71,12 @@ export async function runWithScript(
   env: Record<string, string> = {},
 ): Promise<string> {
   const file = await Deno.makeTempFile({ prefix: "aws-oidc-script-" });
-  try {
-    await Deno.writeTextFile(file, script);
-    const output = await new Deno.Command(program, {
-      args,
-      env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/nonexistent", SCRIPT: file, ...env },
-      clearEnv: true,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    if (output.code !== 0 || stderr !== "") throw new Error(`${program} exited ${output.code}: ${stderr}`);
-    return new TextDecoder().decode(output.stdout);
-  } finally {
-    await Deno.remove(file);
-  }
+  await using _file = removing(file);
+  await Deno.writeTextFile(file, script);
+  const output = await runCommand(program, args, {
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin", HOME: "/nonexistent", SCRIPT: file, ...env },
+  });
+  const stderr = output.stderr;
+  if (output.code !== 0 || stderr !== "") throw new Error(`${program} exited ${output.code}: ${stderr}`);
+  return output.stdout;
 }

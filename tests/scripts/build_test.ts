@@ -8,6 +8,8 @@ import { join, relative } from "node:path";
 import { ENTRY, INCLUDES, TARGETS } from "../../scripts/build.ts";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import denoJson from "../../deno.json" with { type: "json" };
+import { removing } from "../helpers/dispose.ts";
+import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "build.ts");
@@ -25,23 +27,21 @@ async function runBuild(args: string[], env: Record<string, string | undefined>)
     delete base[name];
   }
   const started = performance.now();
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", "--allow-run", SCRIPT, ...args],
-    cwd: ROOT,
-    env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
+  const output = await runCommand(
+    Deno.execPath(),
+    ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", "--allow-run", SCRIPT, ...args],
+    {
+      cwd: ROOT,
+      env: Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined)) as Record<
+        string,
+        string
+      >,
+    },
+  );
   return {
     code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
+    stdout: output.stdout,
+    stderr: output.stderr,
     ms: performance.now() - started,
   };
 }
@@ -84,7 +84,7 @@ Deno.test("build --dry-run prints the exact deno compile command of every target
 Deno.test("build: when the runtime cannot be downloaded, one line says so, fast, with no stack trace", async () => {
   // Deno caches each target's runtime in DENO_DIR/dl; pick one that is not there, so a download is needed.
   const denoDir = JSON.parse(
-    new TextDecoder().decode((await new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).output()).stdout),
+    (await runCommand(Deno.execPath(), ["info", "--json"])).stdout,
   ).denoDir as string;
   const target = TARGETS.filter((t) => t !== Deno.build.target).find((t) => {
     try {
@@ -96,44 +96,38 @@ Deno.test("build: when the runtime cannot be downloaded, one line says so, fast,
   });
   assert.ok(target, `every target's runtime is cached in ${denoDir}/dl: remove one to run this test`);
   const out = await Deno.makeTempDir({ prefix: "aws-oidc-build-" });
-  try {
-    const port = closedPort();
-    const run = await runBuild(["--target", target, "--out", relative(ROOT, out)], {
-      HTTPS_PROXY: `http://127.0.0.1:${port}`,
-      https_proxy: `http://127.0.0.1:${port}`,
-    });
-    assert.equal(run.code, 1, run.stderr);
-    const last = run.stderr.trimEnd().split("\n").at(-1)!;
-    assert.match(
-      last,
-      new RegExp(
-        `^error: Cannot get the Deno runtime \\(denort\\) for ${target} from https://dl\\.deno\\.land/\\S+: .+; `,
-      ),
-    );
-    assert.match(last, /set DENORT_BIN/);
-    assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
-    assert.ok(run.ms < 60_000, `took ${run.ms} ms`);
-    assert.deepEqual([...Deno.readDirSync(out)], [], "no binary, no SHA256SUMS");
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using _out = removing(out);
+  const port = closedPort();
+  const run = await runBuild(["--target", target, "--out", relative(ROOT, out)], {
+    HTTPS_PROXY: `http://127.0.0.1:${port}`,
+    https_proxy: `http://127.0.0.1:${port}`,
+  });
+  assert.equal(run.code, 1, run.stderr);
+  const last = run.stderr.trimEnd().split("\n").at(-1)!;
+  assert.match(
+    last,
+    new RegExp(
+      `^error: Cannot get the Deno runtime \\(denort\\) for ${target} from https://dl\\.deno\\.land/\\S+: .+; `,
+    ),
+  );
+  assert.match(last, /set DENORT_BIN/);
+  assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
+  assert.ok(run.ms < 60_000, `took ${run.ms} ms`);
+  assert.deepEqual([...Deno.readDirSync(out)], [], "no binary, no SHA256SUMS");
 });
 
 Deno.test("build: a DENORT_BIN that does not exist is reported in one line", async () => {
   const out = await Deno.makeTempDir({ prefix: "aws-oidc-build-" });
-  try {
-    const run = await runBuild(["--target", Deno.build.target, "--out", relative(ROOT, out)], {
-      DENORT_BIN: join(out, "no-such-denort"),
-    });
-    assert.equal(run.code, 1, run.stderr);
-    assert.match(
-      run.stderr.trimEnd().split("\n").at(-1)!,
-      /^error: Cannot get the Deno runtime \(denort\) .*DENORT_BIN/,
-    );
-    assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
-  } finally {
-    await Deno.remove(out, { recursive: true });
-  }
+  await using _out = removing(out);
+  const run = await runBuild(["--target", Deno.build.target, "--out", relative(ROOT, out)], {
+    DENORT_BIN: join(out, "no-such-denort"),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.match(
+    run.stderr.trimEnd().split("\n").at(-1)!,
+    /^error: Cannot get the Deno runtime \(denort\) .*DENORT_BIN/,
+  );
+  assert.doesNotMatch(run.stderr, /Stack backtrace|Caused by/);
 });
 
 /** One module of `deno info --json`. */
@@ -143,14 +137,9 @@ interface InfoModule {
 }
 
 async function moduleGraph(entry: string): Promise<InfoModule[]> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", entry],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-  return JSON.parse(new TextDecoder().decode(output.stdout)).modules;
+  const output = await runCommand(Deno.execPath(), ["info", "--json", entry], { cwd: ROOT });
+  assert.equal(output.code, 0, output.stderr);
+  return JSON.parse(output.stdout).modules;
 }
 
 async function sourceFiles(dir: string): Promise<string[]> {

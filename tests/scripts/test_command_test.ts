@@ -7,6 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findOnPath, runTests, SYSTEM_PROGRAMS, type TestCommandDeps } from "../../scripts/test.ts";
 import denoJson from "../../deno.json" with { type: "json" };
+import { removing } from "../helpers/dispose.ts";
+import { type CommandOptions, type CommandResult, runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const SCRIPT = join(ROOT, "scripts", "test.ts");
@@ -32,12 +34,21 @@ async function pathWithout(dir: string, without: string[]): Promise<string> {
     assert.ok(target, `${program} is installed here`);
     // A shim (pyenv) needs its own PATH; link the real interpreter it runs.
     if (probe) {
-      const out = await new Deno.Command(target, { args: ["-c", "import sys; print(sys.executable)"] }).output();
-      target = new TextDecoder().decode(out.stdout).trim();
+      const out = await runCommand(target, ["-c", "import sys; print(sys.executable)"]);
+      target = out.stdout.trim();
     }
     await Deno.symlink(target, join(bin, program));
   }
   return bin;
+}
+
+/** Runs scripts/test.ts (as the test task does) on `file`. */
+function runTestScript(file: string, options: CommandOptions = {}): Promise<CommandResult> {
+  return runCommand(
+    Deno.execPath(),
+    ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
+    options,
+  );
 }
 
 function exists(path: string): boolean {
@@ -58,39 +69,25 @@ Deno.test("test command: deno.json's test task runs scripts/test.ts", () => {
 
 Deno.test("test command: a missing program without apt names the exact command, exits 1 and runs no test", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
-  try {
-    const { file, marker } = await markerTest(dir);
-    const bin = await pathWithout(dir, ["zsh", "fish"]);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
-      env: { PATH: bin, HOME: dir },
-      clearEnv: true,
-      stdin: "null",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 1, stderr);
-    assert.match(stderr, /the tests need "zsh", "fish", which are not installed; no test was run/);
-    const sudo = Deno.uid() === 0 ? "" : "sudo ";
-    assert.ok(stderr.includes(`(hint: ${sudo}apt-get install -y zsh fish)`), stderr);
-    assert.equal(exists(marker), false, "no test ran");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  const { file, marker } = await markerTest(dir);
+  const bin = await pathWithout(dir, ["zsh", "fish"]);
+  const output = await runTestScript(file, { env: { PATH: bin, HOME: dir } });
+  const stderr = output.stderr;
+  assert.equal(output.code, 1, stderr);
+  assert.match(stderr, /the tests need "zsh", "fish", which are not installed; no test was run/);
+  const sudo = Deno.uid() === 0 ? "" : "sudo ";
+  assert.ok(stderr.includes(`(hint: ${sudo}apt-get install -y zsh fish)`), stderr);
+  assert.equal(exists(marker), false, "no test ran");
 });
 
 Deno.test("test command: with every program there, it runs the tests it is given", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
-  try {
-    const { file, marker } = await markerTest(dir);
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-env", "--allow-read", "--allow-run", "--allow-sys", SCRIPT, file],
-      stdin: "null",
-    }).output();
-    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-    assert.ok(exists(marker), "the test ran");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  const { file, marker } = await markerTest(dir);
+  const output = await runTestScript(file);
+  assert.equal(output.code, 0, output.stderr);
+  assert.ok(exists(marker), "the test ran");
 });
 
 /** Deps whose `run` records each command; apt "installs" a package by creating its program in `bin`. */
@@ -114,49 +111,43 @@ function fakeDeps(bin: string, uid: number, lines: string[], runs: string[][]): 
 
 Deno.test("test command: as root with apt, each missing package is installed with one line, then the tests run", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
-  try {
-    const bin = join(dir, "bin");
-    await Deno.mkdir(bin);
-    for (const { program } of SYSTEM_PROGRAMS) {
-      if (program !== "zsh" && program !== "kubectl") {
-        Deno.writeTextFileSync(join(bin, program), "#!/bin/sh\n", { mode: 0o755 });
-      }
+  await using _dir = removing(dir);
+  const bin = join(dir, "bin");
+  await Deno.mkdir(bin);
+  for (const { program } of SYSTEM_PROGRAMS) {
+    if (program !== "zsh" && program !== "kubectl") {
+      Deno.writeTextFileSync(join(bin, program), "#!/bin/sh\n", { mode: 0o755 });
     }
-    Deno.writeTextFileSync(join(bin, "apt-get"), "#!/bin/sh\n", { mode: 0o755 });
-    const lines: string[] = [];
-    const runs: string[][] = [];
-    const code = await runTests(["tests/x_test.ts"], fakeDeps(bin, 0, lines, runs));
-    assert.equal(code, 0);
-    assert.deepEqual(lines, [
-      "Installing zsh with apt (the tests run zsh)",
-      "Installing kubernetes-client with apt (the tests run kubectl)",
-    ]);
-    assert.deepEqual(runs.filter((argv) => argv.includes("install")).map((argv) => argv.at(-1)), [
-      "zsh",
-      "kubernetes-client",
-    ]);
-    assert.deepEqual(runs.at(-1)!.slice(0, 2), [Deno.execPath(), "test"]);
-    assert.equal(runs.at(-1)!.at(-1), "tests/x_test.ts");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
   }
+  Deno.writeTextFileSync(join(bin, "apt-get"), "#!/bin/sh\n", { mode: 0o755 });
+  const lines: string[] = [];
+  const runs: string[][] = [];
+  const code = await runTests(["tests/x_test.ts"], fakeDeps(bin, 0, lines, runs));
+  assert.equal(code, 0);
+  assert.deepEqual(lines, [
+    "Installing zsh with apt (the tests run zsh)",
+    "Installing kubernetes-client with apt (the tests run kubectl)",
+  ]);
+  assert.deepEqual(runs.filter((argv) => argv.includes("install")).map((argv) => argv.at(-1)), [
+    "zsh",
+    "kubernetes-client",
+  ]);
+  assert.deepEqual(runs.at(-1)!.slice(0, 2), [Deno.execPath(), "test"]);
+  assert.equal(runs.at(-1)!.at(-1), "tests/x_test.ts");
 });
 
 Deno.test("test command: not root, it names the sudo apt command and runs nothing", async () => {
   const dir = await Deno.makeTempDir({ prefix: "aws-oidc-testcmd-" });
-  try {
-    const bin = join(dir, "bin");
-    await Deno.mkdir(bin);
-    Deno.writeTextFileSync(join(bin, "apt-get"), "#!/bin/sh\n", { mode: 0o755 });
-    const lines: string[] = [];
-    const runs: string[][] = [];
-    const code = await runTests([], fakeDeps(bin, 1000, lines, runs));
-    assert.equal(code, 1);
-    assert.equal(lines.length, 1);
-    const packages = [...new Set(SYSTEM_PROGRAMS.map((entry) => entry.package))].join(" ");
-    assert.ok(lines[0].endsWith(`(hint: sudo apt-get install -y ${packages})`), lines[0]);
-    assert.deepEqual(runs, [], "nothing was run: no apt, no probe of a missing program, no deno test");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using _dir = removing(dir);
+  const bin = join(dir, "bin");
+  await Deno.mkdir(bin);
+  Deno.writeTextFileSync(join(bin, "apt-get"), "#!/bin/sh\n", { mode: 0o755 });
+  const lines: string[] = [];
+  const runs: string[][] = [];
+  const code = await runTests([], fakeDeps(bin, 1000, lines, runs));
+  assert.equal(code, 1);
+  assert.equal(lines.length, 1);
+  const packages = [...new Set(SYSTEM_PROGRAMS.map((entry) => entry.package))].join(" ");
+  assert.ok(lines[0].endsWith(`(hint: sudo apt-get install -y ${packages})`), lines[0]);
+  assert.deepEqual(runs, [], "nothing was run: no apt, no probe of a missing program, no deno test");
 });

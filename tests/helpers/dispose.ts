@@ -1,0 +1,17 @@
+/** Temporary files and directories as disposables, removed however the test ends. */
+
+/** Removes `path` (recursively) when disposed: `await using _dir = removing(dir)`. */
+export function removing(path: string): AsyncDisposable {
+  return { [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** A fresh temporary directory, removed when disposed: `await using dir = await tempDir("aws-oidc-x-")`. */
+export async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, ...removing(path) };
+}
+
+/** Closes `resource` when disposed, for objects that have a `close()` but are not disposable themselves. */
+export function closing(resource: { close(): Promise<void> | void }): AsyncDisposable {
+  return { [Symbol.asyncDispose]: async () => await resource.close() };
+}
