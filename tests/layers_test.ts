@@ -7,7 +7,8 @@
  * 1. Nothing imports upward: a module imports its own layer or a lower one.
  * 2. No import cycles, between modules or between layers.
  * 3. A command's file (src/cli/commands/) is imported by the command table
- *    (src/cli/main.ts) alone: commands are never libraries for each other.
+ *    (src/cli/main.ts) alone, and the work it loads (src/cli/<command>.ts) by
+ *    that command alone: commands are never libraries for each other.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
@@ -123,6 +124,20 @@ Deno.test("layers: a command's module is imported by the command table alone", (
     [...importGraph().keys()].some((file) => file.startsWith("src/cli/commands/")),
     "the commands live in src/cli/commands/",
   );
+});
+
+Deno.test("layers: a command's work is imported by that command alone", () => {
+  const graph = importGraph();
+  const commands = [...graph.keys()].filter((file) => file.startsWith("src/cli/commands/"));
+  const borrowed: string[] = [];
+  for (const command of commands) {
+    const work = command.replace("/commands/", "/");
+    if (!graph.has(work)) continue;
+    for (const [file, imports] of graph) {
+      if (file !== command && imports.includes(work)) borrowed.push(`${file} imports ${work}`);
+    }
+  }
+  assert.deepEqual(borrowed, []);
 });
 
 Deno.test("layers: the rules see a violation (the checks themselves)", () => {
