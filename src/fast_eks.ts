@@ -7,7 +7,7 @@
  * full CLI takes over.
  */
 import { configPath } from "./config/path.ts";
-import { flagValue, FULL_PATH_FLAGS } from "./cache/fast_index.ts";
+import { flagValue } from "./cache/fast_index.ts";
 import { type CredentialEntry, isCredentialEntry, isTokenEntry, type TokenEntry } from "./cache/entries.ts";
 import {
   type EksIndexEntry,
@@ -19,7 +19,7 @@ import {
 } from "./cache/eks_tokens.ts";
 import { awsConfigPath } from "./aws/config_path.ts";
 import { execApiVersion, execCredentialJson } from "./output/exec_credential.ts";
-import { pristineCacheDir, readPristine, regularFile } from "./fast_path.ts";
+import { answerFromCache, pristineCacheDir, readPristine, regularFile } from "./fast_path.ts";
 
 /** The ExecCredential line for `eks-token <args>` from the cache, or undefined. */
 export function cachedEksToken(
@@ -27,8 +27,7 @@ export function cachedEksToken(
   get: (name: string) => string | undefined,
   now = Date.now(),
 ): string | undefined {
-  if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
-  try {
+  return answerFromCache(args, () => {
     const { apiVersion, warning } = execApiVersion(get("KUBERNETES_EXEC_INFO"));
     const cluster = flagValue(args, "--cluster-name")?.trim();
     if (warning || !cluster) return undefined; // the full path warns, or explains
@@ -50,7 +49,5 @@ export function cachedEksToken(
     const tokens = readPristine<TokenEntry>(dir, index.tokens, isTokenEntry);
     const hit = servableEksToken(entry, { credentials, tokens }, { cluster, apiVersion }, now);
     return hit ? execCredentialJson(apiVersion, hit.token, new Date(hit.expiresAt)) : undefined;
-  } catch {
-    return undefined;
-  }
+  });
 }

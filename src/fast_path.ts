@@ -30,8 +30,7 @@ export function cachedAuth(
   get: (name: string) => string | undefined,
   now = Date.now(),
 ): string | undefined {
-  if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
-  try {
+  return answerFromCache(args, () => {
     const config = regularFile(configPath(flagValue(args, "--config"), get));
     const dir = pristineCacheDir(args, get);
     if (!config || !dir) return undefined;
@@ -41,6 +40,17 @@ export function cachedAuth(
     const tokens = readPristine<TokenEntry>(dir, index.tokens, isTokenEntry);
     const hit = servableCredentials(credentials, tokens, index, now);
     return hit ? credentialProcessJson(hit) : undefined;
+  });
+}
+
+/**
+ * What `answer` reads from the cache; undefined for the flags only the full path handles, and for anything unexpected
+ * on the way (a missing, foreign or half-written file: the full path explains or repairs it).
+ */
+export function answerFromCache(args: string[], answer: () => string | undefined): string | undefined {
+  if (args.some((arg) => FULL_PATH_FLAGS.has(arg))) return undefined;
+  try {
+    return answer();
   } catch {
     return undefined;
   }

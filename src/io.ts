@@ -35,3 +35,26 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
     throw error;
   }
 }
+
+/** The file's text; undefined when there is no file. Any other failure (a directory, no permission) is thrown. */
+export async function readTextIfPresent(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * True when something is at `path`. A symbolic link counts as itself, whatever it points to; with `follow`, it
+ * counts only when its target exists.
+ */
+export async function exists(path: string, options: { follow?: boolean } = {}): Promise<boolean> {
+  try {
+    await (options.follow ? Deno.stat(path) : Deno.lstat(path));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -5,6 +5,7 @@
  * that is seeded from the shared cache the first time it is used.
  */
 import { cacheDir, type CacheStore, openCacheStore } from "./store.ts";
+import { exists } from "../io.ts";
 
 /** Options of {@link openCache}. */
 export interface CacheLocation {
@@ -31,15 +32,6 @@ async function copyAll(from: CacheStore, to: CacheStore): Promise<void> {
   for (const name of await from.list()) {
     const data = await from.read<Record<string, unknown>>(name);
     if (data) await to.write(name, data);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

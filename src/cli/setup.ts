@@ -7,7 +7,7 @@
  */
 import { basename, dirname } from "node:path";
 import { AwsOidcError, UsageError } from "../errors.ts";
-import { writeFileAtomic } from "../io.ts";
+import { readTextIfPresent, writeFileAtomic } from "../io.ts";
 import { type ConfigFile, loadConfigFile, parseConfig } from "../config/load.ts";
 import { requireProvider } from "../config/resolve.ts";
 import { splitCommand } from "../config/command_line.ts";
@@ -332,17 +332,12 @@ async function planProfile(
   context: CliContext,
 ) {
   const path = awsConfigPath(context.env);
-  let text = "";
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new AwsOidcError(`Cannot read the AWS config "${path}": ${(error as Error).message}`, {
-        hint: "check its permissions, or pass --no-profile",
-        cause: error,
-      });
-    }
-  }
+  const text = await readTextIfPresent(path).catch((error) => {
+    throw new AwsOidcError(`Cannot read the AWS config "${path}": ${(error as Error).message}`, {
+      hint: "check its permissions, or pass --no-profile",
+      cause: error,
+    });
+  }) ?? "";
   const settings = { credential_process: `${selfCommand()} auth ${providerName}`, region: provider.region };
   const edit = upsertProfile(text, name, settings);
   if (edit.existed && !options.force) {

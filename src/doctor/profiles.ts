@@ -8,6 +8,7 @@ import { isThisProgram, parseCredentialProcess } from "../aws/credential_process
 import { loadConfigFile } from "../config/load.ts";
 import { providerNames } from "../config/resolve.ts";
 import { joinPath } from "../paths.ts";
+import { readTextIfPresent } from "../io.ts";
 import { type CheckResult, fail, ok, warn } from "./report.ts";
 
 const WINDOWS = Deno.build.os === "windows";
@@ -25,15 +26,13 @@ export interface ProfileCheckInput {
 /** One result per aws-oidc profile; a warning when there is none. */
 export async function checkProfiles(input: ProfileCheckInput): Promise<CheckResult[]> {
   const path = awsConfigPath(input.env);
-  let text = "";
+  let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readTextIfPresent(path) ?? "";
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      return [fail("profile", `Cannot read the AWS config "${path}": ${(error as Error).message}`, {
-        hint: "check its permissions, or set AWS_CONFIG_FILE",
-      })];
-    }
+    return [fail("profile", `Cannot read the AWS config "${path}": ${(error as Error).message}`, {
+      hint: "check its permissions, or set AWS_CONFIG_FILE",
+    })];
   }
   const results: CheckResult[] = [];
   for (const [name, settings] of parseAwsConfig(text)) {

@@ -13,6 +13,7 @@
  * @see https://chromium.googlesource.com/chromium/src/+/HEAD/docs/user_data_dir.md
  */
 import { delimiter, join } from "node:path";
+import { exists } from "../io.ts";
 
 /** Where one browser lives on each OS. */
 interface BrowserSpec {
@@ -130,7 +131,7 @@ async function launchCommand(spec: BrowserSpec, { os, env }: BrowserEnvironment)
     case "darwin": {
       const places = ["/Applications", join(env("HOME") ?? "/nonexistent", "Applications")];
       for (const place of places) {
-        if (await exists(join(place, spec.darwin.app))) return ["open", "-b", spec.darwin.bundleId];
+        if (await exists(join(place, spec.darwin.app), { follow: true })) return ["open", "-b", spec.darwin.bundleId];
       }
       return undefined;
     }
@@ -138,7 +139,7 @@ async function launchCommand(spec: BrowserSpec, { os, env }: BrowserEnvironment)
       const roots = [env("PROGRAMFILES"), env("PROGRAMFILES(X86)"), env("LOCALAPPDATA")].filter(Boolean) as string[];
       for (const root of roots) {
         const exe = join(root, ...spec.windows.exe);
-        if (await exists(exe)) return [exe];
+        if (await exists(exe, { follow: true })) return [exe];
       }
       return undefined;
     }
@@ -174,15 +175,6 @@ async function isExecutable(path: string): Promise<boolean> {
   try {
     const info = await Deno.stat(path);
     return info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0;
-  } catch {
-    return false;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
   } catch {
     return false;
   }
