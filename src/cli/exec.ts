@@ -77,13 +77,12 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
 
   const env: Record<string, string> = { [SESSION_VARIABLE]: sessionLabel(target) };
   const unset = [...CONFLICTING_VARIABLES];
-  let server: { variables: Record<string, string>; close(): Promise<void> } | undefined;
-  if (input.endpoint === "server") {
-    server = startCredentialServer({ credentials: () => fresh(), log });
-  } else if (input.endpoint === "imds") {
-    server = startImdsFor(provider, fresh, { log });
-    unset.push(...IMDS_CONFLICTING_VARIABLES);
-  }
+  await using server = input.endpoint === "server"
+    ? startCredentialServer({ credentials: () => fresh(), log })
+    : input.endpoint === "imds"
+    ? startImdsFor(provider, fresh, { log })
+    : undefined;
+  if (input.endpoint === "imds") unset.push(...IMDS_CONFLICTING_VARIABLES);
   if (server) {
     Object.assign(env, server.variables, { AWS_REGION: provider.region, AWS_DEFAULT_REGION: provider.region });
   } else {
@@ -93,9 +92,5 @@ export async function exec(input: ExecInput, context: CliContext): Promise<numbe
   if (!input.command.length) {
     log.info(`Starting ${argv[0]} with credentials for ${env[SESSION_VARIABLE]}; exit it to return`);
   }
-  try {
-    return await runChild(argv, { set: env, unset }, log);
-  } finally {
-    await server?.close();
-  }
+  return await runChild(argv, { set: env, unset }, log);
 }

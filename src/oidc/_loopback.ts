@@ -34,8 +34,8 @@ const MAX_URL_LENGTH = 8192;
 const FIXED_PORT_ADVICE = "; if the IdP compares redirect URIs with the port (against RFC 8252 §7.3), register " +
   'one with a fixed port and set redirect_uri to it, e.g. "http://127.0.0.1:8400/auth/callback"';
 
-/** A started listener. */
-export interface LoopbackListener {
+/** A started listener; disposing of it closes it. */
+export interface LoopbackListener extends AsyncDisposable {
   /** The redirect URI with the real port. */
   redirectUri: string;
   /** The URL to open in the browser. */
@@ -176,6 +176,7 @@ export function startLoopbackListener(redirectTemplate: string): LoopbackListene
     redirectUri,
     startUrl,
     close,
+    [Symbol.asyncDispose]: close,
     waitForCallback(options) {
       const { promise, resolve, reject } = Promise.withResolvers<URLSearchParams>();
       let settled = false;

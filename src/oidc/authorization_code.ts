@@ -50,9 +50,11 @@ export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDep
   const state = oauth.generateRandomState();
   const nonce: Nonce = provider.disableNonce ? oauth.expectNoNonce : oauth.generateRandomNonce();
 
-  const listener = startLoopbackListener(provider.redirectUri);
   let params: URLSearchParams;
-  try {
+  let redirectUri: string;
+  {
+    await using listener = startLoopbackListener(provider.redirectUri);
+    redirectUri = listener.redirectUri;
     const authorizationUrl = await buildAuthorizationUrl(provider, as, {
       redirectUri: listener.redirectUri,
       state,
@@ -77,12 +79,10 @@ export async function loginWithBrowser(provider: Provider, deps: BrowserLoginDep
       deps.log.notice(`${(error as Error).message}${hint}; open the URL above by hand`);
     }
     params = await callback;
-  } finally {
-    await listener.close();
   }
   return await redeemCode(provider, as, client, clientAuth, {
     params,
-    redirectUri: listener.redirectUri,
+    redirectUri,
     pkce,
     nonce,
     http,

@@ -33,8 +33,8 @@ import { AwsOidcError } from "../errors.ts";
 import { type Log, redact } from "../log.ts";
 import { constantTimeEqual, listen, type ListenAddress, randomBase64Url, shared } from "./_endpoint.ts";
 
-/** A started IMDS emulation. */
-export interface ImdsServer {
+/** A started IMDS emulation; disposing of it closes it. */
+export interface ImdsServer extends AsyncDisposable {
   /** `http://127.0.0.1:<port>/`. */
   endpoint: string;
   /** The variable a child gets. */
@@ -205,10 +205,12 @@ export function startImdsServer(options: ImdsServerOptions): ImdsServer {
   const { server, authority } = listen(options.listen ?? {}, "instance metadata emulation", { handle, refuseHost });
   const endpoint = `http://${authority}/`;
   let closing: Promise<void> | undefined;
+  const close = () => closing ??= server.shutdown();
   return {
     endpoint,
     variables: { AWS_EC2_METADATA_SERVICE_ENDPOINT: endpoint },
-    close: () => closing ??= server.shutdown(),
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

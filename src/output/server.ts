@@ -20,8 +20,8 @@ import { constantTimeEqual, listen, type ListenAddress, randomBase64Url, shared 
 
 export type { ListenAddress } from "./_endpoint.ts";
 
-/** A started credential server. */
-export interface CredentialServer {
+/** A started credential server; disposing of it closes it. */
+export interface CredentialServer extends AsyncDisposable {
   /** `http://<address>:<port>/creds/<random>`. */
   url: string;
   /** The authorization token: 32 random bytes, base64url. */
@@ -104,11 +104,13 @@ export function startCredentialServer(options: CredentialServerOptions): Credent
   const url = `http://${authority}${path}`;
 
   let closing: Promise<void> | undefined;
+  const close = () => closing ??= server.shutdown();
   return {
     url,
     token,
     variables: { AWS_CONTAINER_CREDENTIALS_FULL_URI: url, AWS_CONTAINER_AUTHORIZATION_TOKEN: token },
-    close: () => closing ??= server.shutdown(),
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
 

@@ -20,7 +20,7 @@ import { validateCallback } from "../../src/oidc/authorization_code.ts";
 import { startLoopbackListener } from "../../src/oidc/_loopback.ts";
 import type { Tokens } from "../../src/oidc/mod.ts";
 import { configFile, SEED_CONFIG, testProvider } from "../helpers/provider.ts";
-import { closing, removing } from "../helpers/dispose.ts";
+import { removing } from "../helpers/dispose.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20261122);
 
@@ -219,8 +219,7 @@ Deno.test("fuzz: callback query strings end as one valid code or our error", asy
 });
 
 Deno.test("fuzz: the loopback listener answers every mutated request below 500 and still takes the real callback", async () => {
-  const listener = startLoopbackListener("http://127.0.0.1:{port}/auth/callback");
-  await using _listener = closing(listener);
+  await using listener = startLoopbackListener("http://127.0.0.1:{port}/auth/callback");
   const result = listener.waitForCallback({
     authorizationUrl: new URL("https://idp.example/authorize"),
     state: STATE,

@@ -10,8 +10,3 @@ export async function tempDir(prefix: string): Promise<{ path: string } & AsyncD
   const path = await Deno.makeTempDir({ prefix });
   return { path, ...removing(path) };
 }
-
-/** Closes `resource` when disposed, for objects that have a `close()` but are not disposable themselves. */
-export function closing(resource: { close(): Promise<void> | void }): AsyncDisposable {
-  return { [Symbol.asyncDispose]: async () => await resource.close() };
-}

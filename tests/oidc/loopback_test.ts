@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { callbackHosts, startLoopbackListener } from "../../src/oidc/_loopback.ts";
 import type { AwsOidcError } from "../../src/errors.ts";
-import { closing } from "../helpers/dispose.ts";
 
 const AUTHORIZE = new URL("https://idp.example/authorize?client_id=x");
 
@@ -240,8 +239,7 @@ Deno.test("callbackHosts: on port 80 the Host without a port is this listener to
 });
 
 Deno.test("with localhost the listener holds its port on ::1 too, so no other program can answer the browser there", async () => {
-  const listener = startLoopbackListener("http://localhost:{port}/auth/callback");
-  await using _listener = closing(listener);
+  await using listener = startLoopbackListener("http://localhost:{port}/auth/callback");
   const result = listener.waitForCallback({
     authorizationUrl: AUTHORIZE,
     state: "expected-state",

@@ -8,7 +8,6 @@ import {
   type ImdsServer,
   startImdsServer,
 } from "../../src/output/imds.ts";
-import { closing } from "../helpers/dispose.ts";
 
 const EXPIRATION = "2030-01-02T03:04:05.678Z";
 
@@ -34,7 +33,7 @@ async function withImds(
 ): Promise<void> {
   const clock = { now: Date.parse("2029-12-31T00:00:00.250Z") };
   const calls = { count: 0 };
-  const imds = startImdsServer({
+  await using imds = startImdsServer({
     credentials: () => {
       calls.count++;
       return Promise.resolve(entry());
@@ -42,7 +41,6 @@ async function withImds(
     roleName: "deployer",
     now: () => clock.now,
   });
-  await using _imds = closing(imds);
   await fn(imds, clock, calls);
 }
 

@@ -4,7 +4,7 @@ import type { CredentialEntry } from "../../src/cache/entries.ts";
 import { type Log, redact } from "../../src/log.ts";
 import { type CredentialServer, startCredentialServer } from "../../src/output/server.ts";
 import { cleanEnv } from "../helpers/cli.ts";
-import { closing, removing } from "../helpers/dispose.ts";
+import { removing } from "../helpers/dispose.ts";
 import { runCommand } from "../helpers/command.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -53,8 +53,7 @@ async function withServer(
   options: Parameters<typeof startCredentialServer>[0],
   fn: (server: CredentialServer) => Promise<void>,
 ): Promise<void> {
-  const server = startCredentialServer(options);
-  await using _server = closing(server);
+  await using server = startCredentialServer(options);
   await fn(server);
 }
 
