@@ -11,7 +11,7 @@
  */
 import { splitCommand } from "../config/command_line.ts";
 import type { FlagValues } from "../config/resolve.ts";
-import { FIELDS, type ProviderKey } from "../config/fields.ts";
+import { FIELDS, type ProviderKey, REPEATABLE_KEYS } from "../config/fields.ts";
 import { UsageError } from "../errors.ts";
 import { baseName, filePathOf } from "../paths.ts";
 
@@ -31,15 +31,19 @@ export interface CredentialProcessLine {
   config?: string;
 }
 
-/** Options of `auth` (and global ones) that take a value, so the provider name is not mistaken for one. */
-export const AUTH_VALUE_FLAGS: ReadonlySet<string> = new Set([
-  ...FIELDS.flatMap((field) => (field.flags ?? []).map((flag) => `--${flag}`)),
-  "--config",
-  "--node-local-cache",
-  "--format",
-  "--shell",
-  "--profile-name",
+/** `auth`'s output options: a credential_process line has no use for them. */
+const OUTPUT_OPTIONS = ["--format", "--shell", "--profile-name"];
+
+/** The options of `auth` (global ones included) that take a value, by spelling, and the property each sets. */
+const AUTH_VALUE_OPTIONS: ReadonlyMap<string, string> = new Map([
+  ...FIELDS.flatMap((field) => (field.flags ?? []).map((flag): [string, string] => [`--${flag}`, camelCase(flag)])),
+  ["--config", "config"],
+  ["--node-local-cache", "nodeLocalCache"],
+  ...OUTPUT_OPTIONS.map((flag): [string, string] => [flag, camelCase(flag.slice(2))]),
 ]);
+
+/** Options of `auth` (and global ones) that take a value, so the provider name is not mistaken for one. */
+export const AUTH_VALUE_FLAGS: ReadonlySet<string> = new Set(AUTH_VALUE_OPTIONS.keys());
 
 /**
  * Reads `line`; undefined when it does not run `auth` of the program `isSelf`
@@ -110,9 +114,10 @@ const AUTH_SWITCHES: ReadonlyMap<string, [key: string, value: boolean]> = new Ma
   ["--no-cache", ["cache", false]],
   ["--force-login", ["forceLogin", true]],
 ]);
-/** Provider settings that may be given more than once; their values add up. */
-const REPEATABLE: ReadonlySet<string> = new Set(["scopes", "chain"]);
-const OUTPUT_OPTIONS = ["--format", "--shell", "--profile-name"];
+/** The properties of the provider settings that may be given more than once; their values add up. */
+const REPEATABLE: ReadonlySet<string> = new Set(
+  FIELDS.filter((field) => REPEATABLE_KEYS.has(field.key)).flatMap((field) => field.flags ?? []).map(camelCase),
+);
 
 /**
  * Reads `auth`'s arguments (after the word `auth`) without commander, the way
@@ -123,12 +128,6 @@ const OUTPUT_OPTIONS = ["--format", "--shell", "--profile-name"];
  */
 export function readAuthArguments(args: string[], options: { output?: boolean } = {}): AuthArguments {
   const values: Record<string, unknown> = { cache: true };
-  const valueFlags = new Map<string, string>([["--config", "config"], ["--node-local-cache", "nodeLocalCache"]]);
-  for (const field of FIELDS) for (const flag of field.flags ?? []) valueFlags.set(`--${flag}`, camelCase(flag));
-  if (options.output) { for (const flag of OUTPUT_OPTIONS) valueFlags.set(flag, camelCase(flag.slice(2))); }
-  const repeatable = new Set(
-    FIELDS.filter((field) => REPEATABLE.has(field.key)).flatMap((field) => field.flags ?? []).map(camelCase),
-  );
   const names: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const word = args[i];
@@ -141,14 +140,14 @@ export function readAuthArguments(args: string[], options: { output?: boolean } 
       continue;
     }
     const [flag, inline] = word.startsWith("--") ? word.split(/=(.*)/s) : [word];
-    const key = valueFlags.get(flag);
+    const key = options.output || !OUTPUT_OPTIONS.includes(flag) ? AUTH_VALUE_OPTIONS.get(flag) : undefined;
     const switched = inline === undefined ? AUTH_SWITCHES.get(flag) : undefined;
     if (switched) {
       values[switched[0]] = switched[1];
     } else if (key !== undefined) {
       const value = inline ?? args[++i];
       if (value === undefined) throw new Error(`option '${flag} <value>' argument missing`);
-      values[key] = repeatable.has(key) ? [...(values[key] as string[] | undefined ?? []), value] : value;
+      values[key] = REPEATABLE.has(key) ? [...(values[key] as string[] | undefined ?? []), value] : value;
     } else {
       throw new Error(`unknown option '${word}'`);
     }

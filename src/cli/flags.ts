@@ -5,7 +5,7 @@
  * the command table costs nothing until a command line must be parsed.
  */
 import type { Command } from "commander";
-import { FIELDS } from "../config/fields.ts";
+import { FIELDS, REPEATABLE_KEYS } from "../config/fields.ts";
 import type { OutputFormat } from "../output/formats.ts";
 import { SHELLS } from "../output/shell.ts";
 
@@ -28,7 +28,7 @@ export function addProviderFlags(command: Command): Command {
   for (const field of FIELDS) {
     if (!field.flags) continue;
     const [documented, ...aliases] = field.flags;
-    const repeatable = field.key === "scopes" || field.key === "chain";
+    const repeatable = REPEATABLE_KEYS.has(field.key);
     const option = command.createOption(`--${documented} <${field.arg}>`, field.help);
     command.addOption(repeatable ? option.argParser(collect) : option);
     for (const alias of aliases) {

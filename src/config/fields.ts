@@ -246,6 +246,9 @@ export const FIELDS = fieldTable([
   },
 ]);
 
+/** Settings whose flag may be given more than once, the values adding up (`--scope a --scope b`). */
+export const REPEATABLE_KEYS: ReadonlySet<ProviderKey> = new Set(["scopes", "chain"]);
+
 /** Looks a field up by key. */
 export function fieldSpec(key: ProviderKey): FieldSpec;
 export function fieldSpec(key: string): FieldSpec | undefined;

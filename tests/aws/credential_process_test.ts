@@ -6,17 +6,11 @@ import { type AuthArguments, parseAuthArguments, readAuthArguments } from "../..
 import { baseName, filePathOf } from "../../src/paths.ts";
 import { buildProgram } from "../../src/cli/main.ts";
 import { providerFlagValues } from "../../src/cli/flags.ts";
-import { createLog } from "../../src/log.ts";
+import { silentContext } from "../cli/test_context.ts";
 
 /** `auth <args>` as the command line program reads it, its action replaced by a recorder. */
 async function readByCommander(args: string[]): Promise<AuthArguments | Error> {
-  const program = await buildProgram({
-    argv: [],
-    env: () => undefined,
-    stdout: () => {},
-    interactive: () => false,
-    makeLog: () => createLog({ stderr: () => {}, terminal: undefined }),
-  });
+  const program = await buildProgram(silentContext());
   let read: AuthArguments | undefined;
   const auth = program.commands.find((command) => command.name() === "auth")!;
   auth.action((name: string, _options: unknown, self: Command) => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { authArgumentsOf, parseAwsConfig } from "../../src/aws/profiles.ts";
 import { AUTH_VALUE_FLAGS, parseCredentialProcess } from "../../src/aws/credential_process.ts";
 import { buildProgram } from "../../src/cli/main.ts";
-import { createLog } from "../../src/log.ts";
+import { silentContext } from "../cli/test_context.ts";
 
 const CONFIG = `# my setup
 [default]
@@ -64,13 +64,7 @@ Deno.test("regression: global options before auth in a credential_process line a
 });
 
 Deno.test("the credential_process reader knows every option of auth and the program that takes a value", async () => {
-  const program = await buildProgram({
-    argv: [],
-    env: () => undefined,
-    stdout: () => {},
-    interactive: () => false,
-    makeLog: () => createLog({ stderr: () => {}, terminal: undefined }),
-  });
+  const program = await buildProgram(silentContext());
   const auth = program.commands.find((command) => command.name() === "auth")!;
   const options = [...program.options, ...auth.options].filter((option) => option.required || option.optional);
   assert.deepEqual([...AUTH_VALUE_FLAGS].sort(), options.map((option) => option.long!).sort());

@@ -17,6 +17,17 @@ export interface TestCli {
   cacheDir: string;
 }
 
+/** A context that reads no environment, answers no question and prints nowhere (for building the program). */
+export function silentContext(): CliContext {
+  return {
+    argv: [],
+    env: () => undefined,
+    stdout: () => {},
+    interactive: () => false,
+    makeLog: () => createLog({ stderr: () => {}, terminal: undefined }),
+  };
+}
+
 /** Runs `fn` with a fresh home holding `config`; removes it afterwards. */
 export async function withCli(config: string, fn: (cli: TestCli) => Promise<void>): Promise<void> {
   const home = await Deno.makeTempDir({ prefix: "aws-oidc-cli-" });
